@@ -1,0 +1,1 @@
+"""What editors publish: articles, their authors, topics and site-wide texts."""

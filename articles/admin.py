@@ -1,0 +1,135 @@
+"""
+The editors' workplace. The article form follows the order of the page:
+headline, hero image, opening, source and summary, the study at a glance,
+analysis sections, questions, closing, then byline and publishing.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from .forms import ArticleAdminForm
+from .models import Article, Contributor, Question, Section, SiteSettings, StudyFacts, Topic
+
+
+class StudyFactsInline(admin.StackedInline):
+    model = StudyFacts
+    extra = 0
+    max_num = 1
+    verbose_name_plural = "Study at a glance (optional)"
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 1
+    fields = ["heading", "body", "position"]
+    verbose_name_plural = "Analysis sections: our own perspective, in the order of their position numbers"
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ["text", "position"]
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    # Fieldsets marked "after-inlines" are drawn below the inlines, by
+    # templates/admin/articles/article/change_form.html, to match the page.
+    fieldsets = [
+        (None, {"fields": ["kind", "headline", "slug", "standfirst"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
+        ("Opening", {"fields": ["opening"]}),
+        (
+            "Summary of the reporting",
+            {
+                "description": "The source this article summarises. All four are required before research news "
+                "can be published. The summary is theirs, in our words; keep our own views for the sections below.",
+                "fields": ["source_publisher", "source_headline", "source_url", "source_published_on", "summary"],
+            },
+        ),
+        ("Closing", {"classes": ["after-inlines"], "fields": ["closing"]}),
+        ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
+        (
+            "Byline and medical review",
+            {"classes": ["after-inlines"], "fields": ["author", "medical_reviewer", "reviewed_on"]},
+        ),
+        ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
+    ]
+    inlines = [StudyFactsInline, SectionInline, QuestionInline]
+    prepopulated_fields = {"slug": ["headline"]}
+    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "author"]
+    list_filter = ["status", "kind", "topic", "author"]
+    list_select_related = ["topic", "author"]
+    search_fields = ["headline", "standfirst", "summary", "source_publisher"]
+    date_hierarchy = "published_at"
+    actions = ["publish_selected", "unpublish_selected"]
+
+    @admin.display(boolean=True, description="Readers can see it")
+    def is_live(self, article):
+        return article.is_published()
+
+    @admin.action(description="Publish selected articles now (scheduled ones keep their time)", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            try:
+                article.full_clean()
+            except ValidationError:
+                refused.append(article.headline)
+                continue
+            article.save()
+            published += 1
+        if published:
+            self.message_user(
+                request, ngettext("Published %d article.", "Published %d articles.", published) % published
+            )
+        if refused:
+            self.message_user(
+                request,
+                "Not published, because something required is missing (open each to see what): " + "; ".join(refused),
+                messages.ERROR,
+            )
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, ngettext("Unpublished %d article.", "Unpublished %d articles.", count) % count)
+
+
+@admin.register(Contributor)
+class ContributorAdmin(admin.ModelAdmin):
+    list_display = ["name", "credentials", "affiliation"]
+    search_fields = ["name", "credentials"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only staff accounts write as a contributor; members' accounts stay out of sight.
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

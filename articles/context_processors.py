@@ -1,0 +1,10 @@
+"""Template context every page needs: the topics in the main navigation."""
+
+from django.utils.functional import SimpleLazyObject
+
+from .models import Topic
+
+
+def navigation(request):
+    # Lazy, so pages that never draw the navigation (admin, feeds) pay nothing.
+    return {"nav_topics": SimpleLazyObject(lambda: list(Topic.objects.all()))}

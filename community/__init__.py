@@ -1,0 +1,1 @@
+"""Members, comments and moderation: the discussion under each article."""
