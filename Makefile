@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,24 @@ run: install
 	$(BIN)/gunicorn ibdmovement.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 ## test: set up and run lint and the whole test suite (SQLite unless DATABASE_URL is set)
-test: install
+test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's chromium; install it when we can (as root),
+# or say why they will be skipped.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get install -y -q chromium >/dev/null 2>&1 || \
+	      (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null) || \
+	      echo "Could not install chromium: browser tests will be skipped."; \
+	  else \
+	    echo "No /usr/bin/chromium and not root: browser tests will be skipped (apt-get install chromium)."; \
+	  fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check .

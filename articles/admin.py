@@ -7,15 +7,20 @@ analysis sections, questions, closing, then byline and publishing.
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from .forms import ArticleAdminForm
 from .models import Article, Contributor, Question, Section, SiteSettings, StudyFacts, Topic
 
+# Web addresses typed without a scheme are taken as https.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class StudyFactsInline(admin.StackedInline):
     model = StudyFacts
+    formfield_overrides = HTTPS_URLS
     extra = 0
     max_num = 1
     verbose_name_plural = "Study at a glance (optional)"
@@ -37,6 +42,7 @@ class QuestionInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    formfield_overrides = HTTPS_URLS
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
     # templates/admin/articles/article/change_form.html, to match the page.
     fieldsets = [

@@ -1,5 +1,6 @@
-"""Template context every page needs: the topics in the main navigation."""
+"""Template context every page needs: the navigation topics and the contact address."""
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .models import Topic
@@ -7,4 +8,7 @@ from .models import Topic
 
 def navigation(request):
     # Lazy, so pages that never draw the navigation (admin, feeds) pay nothing.
-    return {"nav_topics": SimpleLazyObject(lambda: list(Topic.objects.all()))}
+    return {
+        "nav_topics": SimpleLazyObject(lambda: list(Topic.objects.all())),
+        "contact_email": settings.CONTACT_EMAIL,
+    }

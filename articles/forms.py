@@ -1,6 +1,7 @@
 """Forms for editors' input that needs more checking than the model gives."""
 
 from django import forms
+from django.db import models
 
 from .images import check_hero_image
 from .models import Article
@@ -16,9 +17,17 @@ class HeroImageField(forms.ImageField):
         return super().to_python(data)
 
 
+def https_by_default(db_field, **kwargs):
+    """Form fields for model fields, with web addresses typed without a scheme taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
+        formfield_callback = https_by_default
         fields = [
             "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",

@@ -67,10 +67,14 @@ def _too_many_pixels_message():
 
 def make_renditions(field_file):
     """Save WebP copies of the image at each width up to its own; return their descriptions."""
+    was_closed = field_file.closed
     field_file.open("rb")
     field_file.seek(0)
     data = field_file.read()
-    field_file.seek(0)
+    if was_closed:
+        field_file.close()
+    else:
+        field_file.seek(0)
     digest = hashlib.sha256(data).hexdigest()[:16]
     storage = field_file.storage
     renditions = []

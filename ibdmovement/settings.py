@@ -130,6 +130,11 @@ STORAGES = {
     },
 }
 
+# Whitenoise serves straight from static/ in development and tests, and the
+# collected, hashed files in production.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Hero images: refuse uploads larger than this, in bytes and in pixels.
 HERO_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 HERO_IMAGE_MAX_PIXELS = 40_000_000
@@ -138,6 +143,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 LOGIN_URL = "admin:login"
+
+# Where readers write to the editors: shown on the about and policy pages.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "editors@ibdmovement.org")
 
 LOGGING = {
     "version": 1,

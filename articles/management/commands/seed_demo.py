@@ -1,0 +1,127 @@
+"""
+Load the demo content: contributors, four articles (one scheduled) and three
+accounts: an editor, a moderator and a patient.
+
+Safe to run again: whatever already exists is left exactly as it is, and
+passwords are printed only when an account is first made.
+"""
+
+import io
+import random
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFilter
+
+from articles.management.demo_content import ARTICLES, CONTRIBUTORS
+from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+
+ACCOUNTS = [
+    # username, email, group, is_staff, contributor slug
+    ("editor", "editor@example.org", "Editors", True, "hannah-okafor"),
+    ("moderator", "moderator@example.org", "Moderators", True, None),
+    ("patient", "patient@example.org", None, False, None),
+]
+PALETTES = {
+    2: [(0, 90, 91), (224, 200, 160), (127, 209, 207), (246, 241, 232)],
+    5: [(40, 70, 110), (150, 170, 190), (210, 220, 230), (245, 246, 248)],
+    9: [(0, 90, 91), (200, 205, 210), (127, 209, 207), (240, 243, 245)],
+}
+
+
+class Command(BaseCommand):
+    help = "Load demo articles and accounts. Running it again changes nothing."
+
+    def handle(self, *args, **options):
+        contributors = {c["slug"]: self.ensure_contributor(c) for c in CONTRIBUTORS}
+        for data in ARTICLES:
+            self.ensure_article(data, contributors)
+        for account in ACCOUNTS:
+            self.ensure_account(*account, contributors)
+
+    def ensure_contributor(self, data):
+        contributor, _ = Contributor.objects.get_or_create(slug=data["slug"], defaults=data)
+        return contributor
+
+    @transaction.atomic
+    def ensure_article(self, data, contributors):
+        if Article.objects.filter(slug=data["slug"]).exists():
+            self.stdout.write(f"Article already present: {data['headline']}")
+            return
+        published_at = data.get("published_at") or timezone.now() + timedelta(days=data["published_in_days"])
+        article = Article(
+            slug=data["slug"],
+            kind=data["kind"],
+            headline=data["headline"],
+            standfirst=data["standfirst"],
+            opening=data["opening"],
+            closing=data["closing"],
+            topic=Topic.objects.get(slug=data["topic"]),
+            author=contributors[data["author"]],
+            medical_reviewer=contributors.get(data["medical_reviewer"]),
+            reviewed_on=data["reviewed_on"],
+            status=Article.Status.PUBLISHED,
+            published_at=published_at,
+            hero_alt=data["hero_alt"],
+            hero_credit=data["hero_credit"],
+            **{key: data.get(key, "") for key in ("source_publisher", "source_headline", "source_url", "summary")},
+            source_published_on=data.get("source_published_on"),
+        )
+        if data["hero_seed"] is not None:
+            article.hero_image.save(
+                f"{data['slug']}.jpg", ContentFile(demo_illustration(data["hero_seed"])), save=False
+            )
+        article.full_clean()
+        article.save()
+        # Written "today" but dated as the demo says: no misleading "last updated".
+        Article.objects.filter(pk=article.pk).update(updated_at=min(published_at, timezone.now()))
+        article.tags.add(*data["tags"])
+        for position, (heading, body) in enumerate(data["sections"], start=1):
+            Section.objects.create(article=article, heading=heading, body=body, position=position)
+        for position, text in enumerate(data["questions"], start=1):
+            Question.objects.create(article=article, text=text, position=position)
+        if "study" in data:
+            StudyFacts.objects.create(article=article, **data["study"])
+        self.stdout.write(self.style.SUCCESS(f"Added article: {article.headline}"))
+
+    def ensure_account(self, username, email, group_name, is_staff, contributor_slug, contributors):
+        User = get_user_model()
+        if User.objects.filter(username=username).exists():
+            self.stdout.write(f"Account already present: {username} (password unchanged)")
+            return
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
+        if contributor_slug:
+            Contributor.objects.filter(slug=contributor_slug, user__isnull=True).update(user=user)
+        self.stdout.write(self.style.SUCCESS(f"Added account {username!r} with password {password!r} (shown once)"))
+
+
+def demo_illustration(seed, size=(1600, 900)):
+    """A calm abstract picture, drawn here so the demo needs no downloaded images."""
+    rng = random.Random(seed)
+    dark, warm, light, paper = PALETTES.get(seed, PALETTES[2])
+    image = Image.new("RGB", size, paper)
+    draw = ImageDraw.Draw(image)
+    for y in range(size[1]):
+        mix = y / size[1]
+        draw.line(
+            [(0, y), (size[0], y)],
+            fill=tuple(round(p * (1 - mix) + w * mix) for p, w in zip(paper, light, strict=True)),
+        )
+    for _ in range(14):
+        radius = rng.randint(60, 260)
+        x, y = rng.randint(0, size[0]), rng.randint(0, size[1])
+        colour = rng.choice([dark, warm, light])
+        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

@@ -1,0 +1,265 @@
+"""
+The demo articles and contributors that ``seed_demo`` loads, in the project's
+own words. The STOMP2 facts come from shared/SEED-NOTES.md; the people and
+the demo source are fictional, and the source's address uses the reserved
+``.example`` domain so it can never point at a real publisher.
+"""
+
+import datetime
+
+CONTRIBUTORS = [
+    {
+        "slug": "hannah-okafor",
+        "name": "Hannah Okafor",
+        "credentials": "MSc, health journalist",
+        "affiliation": "IBD Movement editorial team",
+        "bio": "Hannah has written about gut health for ten years and has lived with ulcerative colitis since "
+        "her twenties. She edits IBD Movement's research news.",
+    },
+    {
+        "slug": "dr-rafael-mendes",
+        "name": "Dr Rafael Mendes",
+        "credentials": "MD, PhD, consultant gastroenterologist",
+        "affiliation": "Inflammatory bowel disease service, a university teaching hospital",
+        "bio": "Rafael runs an IBD clinic and reviews IBD Movement's articles about treatments for medical "
+        "accuracy. He declares no payments from companies whose products we cover.",
+    },
+    {
+        "slug": "lucy-brennan",
+        "name": "Lucy Brennan",
+        "credentials": "RN, IBD clinical nurse specialist",
+        "affiliation": "IBD Movement contributor",
+        "bio": "Lucy has supported people with Crohn's and colitis in clinic and on the helpline for fifteen "
+        "years. She writes about everyday life with IBD.",
+    },
+]
+
+STOMP2 = {
+    "slug": "stem-cell-therapy-perianal-fistulas-stomp2",
+    "kind": "research",
+    "topic": "crohns-disease",
+    "author": "hannah-okafor",
+    "medical_reviewer": "dr-rafael-mendes",
+    "reviewed_on": datetime.date(2026, 11, 19),
+    "published_at": datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC),
+    "headline": "A therapy made from patients' own stem cells shows promise for Crohn's perianal fistulas",
+    "standfirst": "In the STOMP2 trial, more people with hard-to-treat perianal fistulas healed after an injection "
+    "of AU-101, made from their own stem cells, than after a placebo. The treatment is still investigational: "
+    "here is what the result does and doesn't tell us.",
+    "opening": "If you live with a perianal fistula, you probably know how much it can take over: the pain, the "
+    "discharge, the dressings, the appointments, and the way it can shape what you wear, where you sit and "
+    "whether you go out at all.\n\n"
+    "You may also have been through treatments that helped for a while before the fistula came back. So news "
+    "of a new approach deserves a careful look. The latest result is encouraging, and it is also one step on a "
+    "longer road.",
+    "source_publisher": "IBD Research Digest",
+    "source_headline": "Autologous stem-cell injection AU-101 meets primary endpoint in STOMP2 perianal fistula trial",
+    "source_url": "https://research-digest.example/news/au-101-stomp2-perianal-fistula",
+    "source_published_on": datetime.date(2026, 11, 18),
+    "summary": "Researchers reported results from **STOMP2**, a randomised, double-blind, placebo-controlled trial "
+    "of AU-101 in 109 people with Crohn's perianal fistulas that had been difficult to treat. The trial ran at "
+    "several medical centres.\n\n"
+    "AU-101 is made from each patient's own (autologous) mesenchymal stem cells. The cells are collected, "
+    "processed in a specialised facility and then injected into the fistula tract.\n\n"
+    "The main measure of success combined two things: signs of healing that a doctor can see and feel, and "
+    "healing confirmed on an MRI scan, sustained at 24 weeks. A significantly larger share of people who "
+    "received AU-101 met that measure than people who received the placebo.\n\n"
+    "The treatment was well tolerated. Its safety profile matched earlier studies, and no new safety concerns "
+    "were reported. AU-101 remains investigational: it still needs regulatory review, and further studies are "
+    "likely.",
+    "closing": "Living with a fistula can feel like a cycle of small hopes and setbacks. Results like this one "
+    "are a reminder that researchers are working on exactly this problem, and that the next options may work "
+    "in a different way from the last. Keep talking to your team, and keep asking questions.",
+    "hero_alt": "An abstract illustration of soft, overlapping circles in teal and sand colours, suggesting cells.",
+    "hero_credit": "Illustration: IBD Movement",
+    "hero_seed": 2,
+    "tags": ["Perianal fistula", "Stem cells", "Clinical trials", "Crohn's disease"],
+    "study": {
+        "study_name": "STOMP2",
+        "intervention": "AU-101, an investigational therapy made from the patient's own (autologous) mesenchymal "
+        "stem cells: harvested, processed in a specialised facility and injected into the fistula tract",
+        "condition": "Crohn's perianal fistulas that have been difficult to treat",
+        "design": "Randomised, double-blind, placebo-controlled",
+        "participants": 109,
+        "sites": "Multiple medical centres",
+        "primary_endpoint": "Combined clinical and radiologic (MRI) healing, sustained",
+        "time_point": "24 weeks",
+        "result": "A statistically significantly higher rate of combined healing with AU-101 than with placebo",
+        "safety": "Well tolerated; safety profile consistent with earlier studies; no new safety concerns",
+    },
+    "sections": [
+        (
+            "What this means for the IBD community",
+            "Today, perianal fistulas are usually treated with a combination of approaches: anti-TNF biologic "
+            "medicines, antibiotics to control infection, and surgery, such as placing a seton (a soft thread) to "
+            "help the tract drain. These treatments help many people, but fistulas often improve and then come "
+            "back.\n\n"
+            "AU-101 takes a different approach. Rather than only calming inflammation, it aims to help the tissue "
+            "repair itself, using cells taken from your own body. That is why researchers call it *regenerative*.",
+        ),
+        (
+            "Practical considerations for patients",
+            "If a treatment like this were approved, it would not be a single quick injection. It would involve "
+            "collecting your cells, waiting while they are processed in a specialised laboratory, and then having "
+            "them injected, across several appointments.\n\n"
+            "- **Why 24 weeks matters.** Fistulas can close for a while and then reopen. Healing that lasts six "
+            "months, and shows on an MRI scan as well as on examination, is a more meaningful sign than an early "
+            "improvement.\n"
+            "- **Why your own cells.** Using cells from your own body lowers the chance of your immune system "
+            "reacting against them, which is part of the safety reasoning.\n"
+            "- **What we don't know yet.** Longer-term data will show how durable the healing is and whether any "
+            "rarer side effects appear.",
+        ),
+        (
+            "The bigger picture in IBD research",
+            "For decades, IBD treatment has mostly meant suppressing inflammation. Research is now also moving "
+            "towards precision approaches, matching treatments to the person, and regenerative ones, helping "
+            "damaged tissue heal.\n\n"
+            "STOMP2 is also a good example of careful trial design. Combining what a clinician finds with what an "
+            "MRI scan shows is a demanding test: a fistula can look closed on the surface while the tract beneath "
+            "is still active.",
+        ),
+        (
+            "Managing expectations and hope",
+            "Regulatory review of a new treatment usually takes years, and further studies are likely before "
+            "AU-101 could be offered in clinics. It is not available from your doctor today.\n\n"
+            "Please don't stop or change your current treatment because of this news. What the result does show "
+            "is that, in a well-designed trial, this approach healed more fistulas than a placebo did, and that it "
+            "appeared safe over the study period.",
+        ),
+    ],
+    "questions": [
+        "Given my fistula and the treatments I have tried, could I be a candidate for a therapy like AU-101, or "
+        "for a clinical trial of one?",
+        "How might a stem-cell approach compare with the treatments I have already had?",
+        "If it is approved, what is a realistic timeline before it could be offered to me?",
+        "While we wait, is there anything we could change to get more from my current treatment plan?",
+    ],
+}
+
+FATIGUE = {
+    "slug": "fatigue-and-ibd-what-can-help",
+    "kind": "feature",
+    "topic": "living-with-ibd",
+    "author": "lucy-brennan",
+    "medical_reviewer": "dr-rafael-mendes",
+    "reviewed_on": datetime.date(2026, 11, 2),
+    "published_at": datetime.datetime(2026, 11, 6, 9, 0, tzinfo=datetime.UTC),
+    "headline": "Fatigue and IBD: why it happens and what can help",
+    "standfirst": "Tiredness is one of the most common and least talked-about parts of living with Crohn's or "
+    "colitis, even when the disease is quiet. Some causes can be found and treated.",
+    "opening": "Fatigue with IBD is not ordinary tiredness. Many people describe it as a heaviness that sleep "
+    "doesn't fix, and it can make work, study and family life hard. If that sounds familiar, you are far from "
+    "alone, and it is worth raising with your team.",
+    "closing": "Fatigue can be invisible to the people around you. Naming it, to your team and to the people "
+    "close to you, is a good first step.",
+    "hero_alt": "An abstract illustration of calm horizontal bands in blue and grey, like a resting horizon.",
+    "hero_credit": "Illustration: IBD Movement",
+    "hero_seed": 5,
+    "tags": ["Fatigue", "Anaemia", "Everyday life"],
+    "sections": [
+        (
+            "Why IBD can leave you exhausted",
+            "Inflammation itself can cause fatigue. So can things that often come with IBD: anaemia from low "
+            "iron, low vitamin B12 or vitamin D, poor sleep because of night-time symptoms, low mood, and some "
+            "medicines.",
+        ),
+        (
+            "Things worth checking",
+            "Several causes of fatigue show up in routine blood tests and can be treated. Iron deficiency, for "
+            "example, is common in IBD and can be corrected with tablets or an infusion.\n\n"
+            "Your team may also ask about your sleep, your mood and any new symptoms, because each of these can "
+            "point to something that helps.",
+        ),
+        (
+            "Pacing your energy",
+            "Many people find it helps to plan demanding tasks for the time of day when they have most energy, "
+            "to break jobs into smaller parts and to build in rest before they run out. Gentle activity, built up "
+            "slowly, can improve energy for some people over time.",
+        ),
+    ],
+    "questions": [
+        "Could a blood test show whether anaemia, low iron, B12 or vitamin D is adding to my tiredness?",
+        "Could any of my medicines be making me more tired?",
+        "Is my IBD as well controlled as it could be, and could inflammation explain how I feel?",
+        "Is there someone who could help me with sleep, mood or pacing?",
+    ],
+}
+
+TRIAL_WORDS = {
+    "slug": "randomised-double-blind-placebo-controlled-explained",
+    "kind": "feature",
+    "topic": "research",
+    "author": "hannah-okafor",
+    "medical_reviewer": "dr-rafael-mendes",
+    "reviewed_on": datetime.date(2026, 10, 20),
+    "published_at": datetime.datetime(2026, 10, 23, 9, 0, tzinfo=datetime.UTC),
+    "headline": "Randomised, double-blind, placebo-controlled: what the words in a trial report mean",
+    "standfirst": "News about IBD treatments is full of research terms. A short guide to what they mean, and why "
+    "they help you judge how much a result can be trusted.",
+    "opening": "When you read that a trial was *randomised, double-blind and placebo-controlled*, you are being "
+    "told how hard the researchers worked to make sure the result was real and not a trick of chance or "
+    "expectation.",
+    "closing": "",
+    "hero_alt": "An abstract illustration of a grid of small squares, some highlighted in teal.",
+    "hero_credit": "Illustration: IBD Movement",
+    "hero_seed": 9,
+    "tags": ["Clinical trials", "Understanding research"],
+    "sections": [
+        (
+            "Randomised",
+            "People are put into the treatment group or the comparison group by chance, like a coin toss. That "
+            "makes the groups alike in every way except the treatment, so a difference in results is more likely "
+            "to come from the treatment.",
+        ),
+        (
+            "Double-blind",
+            "Neither the participants nor the doctors assessing them know who received what. That stops hopes "
+            "and expectations from colouring how symptoms are reported or judged.",
+        ),
+        (
+            "Placebo-controlled",
+            "The comparison group receives a dummy treatment that looks the same. People often improve a little "
+            "in any trial, and a placebo group shows how much of that would have happened anyway.",
+        ),
+        (
+            "Primary endpoint",
+            "The one result the trial was designed to measure, chosen before it starts, such as fistula healing "
+            "at 24 weeks. A trial that reports a different measure from the one it planned deserves a closer "
+            "look.",
+        ),
+    ],
+    "questions": [
+        "Is there a clinical trial that might be suitable for me?",
+        "If I joined a placebo-controlled trial, what would happen to my current treatment?",
+    ],
+}
+
+APPOINTMENT = {
+    "slug": "preparing-for-your-ibd-clinic-appointment",
+    "kind": "feature",
+    "topic": "living-with-ibd",
+    "author": "lucy-brennan",
+    "medical_reviewer": None,
+    "reviewed_on": None,
+    # Scheduled: published a week after the demo is loaded, to show scheduling.
+    "published_in_days": 7,
+    "headline": "Getting the most from your IBD clinic appointment",
+    "standfirst": "Clinic appointments can feel short. A little preparation helps you leave with answers.",
+    "opening": "Write down your questions before you go, most important first, and take a list of your medicines.",
+    "closing": "",
+    "hero_alt": "",
+    "hero_credit": "",
+    "hero_seed": None,
+    "tags": ["Everyday life"],
+    "sections": [
+        (
+            "Before you go",
+            "Keep a short diary of symptoms for a week or two before the appointment: how often you go to the "
+            "toilet, any blood, pain, sleep and energy.",
+        ),
+    ],
+    "questions": ["What should I do if my symptoms flare before my next appointment?"],
+}
+
+ARTICLES = [TRIAL_WORDS, FATIGUE, STOMP2, APPOINTMENT]
