@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from .forms import ArticleAdminForm
@@ -67,7 +68,7 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [StudyFactsInline, SectionInline, QuestionInline]
     prepopulated_fields = {"slug": ["headline"]}
-    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "author"]
+    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "author", "page_link"]
     list_filter = ["status", "kind", "topic", "author"]
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
@@ -77,6 +78,16 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Readers can see it")
     def is_live(self, article):
         return article.is_published()
+
+    @admin.display(description="Page")
+    def page_link(self, article):
+        label = "View" if article.is_published() else "Preview"
+        return format_html(
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
+            article.get_absolute_url(),
+            label,
+            article.headline,
+        )
 
     @admin.action(description="Publish selected articles now (scheduled ones keep their time)", permissions=["change"])
     def publish_selected(self, request, queryset):

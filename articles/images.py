@@ -12,7 +12,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 MIN_WIDTH = 800
@@ -40,6 +40,8 @@ def check_hero_image(file):
                     and max(width, height) <= settings.HERO_IMAGE_MAX_SIDE
                 ):
                     image.load()
+                    if image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+                        width, height = height, width  # a photo taken sideways, shown upright
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(_too_many_pixels_message(), code="too_many_pixels") from None
     except Exception:

@@ -9,7 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("tags/<slug:slug>/", views.tag_detail, name="tag"),
+    # taggit makes Unicode slugs (for "TNF-alpha" written with the Greek letter), which <slug:> refuses.
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
     path(

@@ -32,8 +32,14 @@ READER_PAGES = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """A fresh Chromium for each test.
+
+    Playwright's sync API runs an event loop in this thread, and while it runs
+    Django hands out different database connections; so tests do their ORM
+    work before the browser starts, and each browser stops with its test.
+    """
     if not os.path.exists(CHROMIUM):
         message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install -y chromium)"
         if os.environ.get("REQUIRE_BROWSER_TESTS"):
@@ -41,21 +47,19 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls
-    # the tests make around it are still synchronous and safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
+    def launch():
+        playwright = sync_playwright().start()
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
         )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        started.append(playwright)
+        return browser
+
+    started = []
+    yield launch
+    for playwright in started:
+        playwright.stop()
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ def check_page(browser, origin, path, name, width, cookies=()):
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(READER_PAGES))
 def test_reader_pages_have_no_axe_violations(browser, demo_site, name, width):
-    response, results, third_party = check_page(browser, demo_site.url, READER_PAGES[name], name, width)
+    response, results, third_party = check_page(browser(), demo_site.url, READER_PAGES[name], name, width)
 
     assert response.status == (404 if name == "not-found" else 200)
     assert results.violations_count == 0, results.generate_report()
@@ -93,14 +97,14 @@ def test_reader_pages_have_no_axe_violations(browser, demo_site, name, width):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_staff_preview_of_a_scheduled_article_has_no_axe_violations(browser, demo_site, client, width):
+def test_staff_preview_of_a_scheduled_article_has_no_axe_violations(demo_site, client, browser, width):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="editor"))
     session_cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": demo_site.url}
     path = "/articles/preparing-for-your-ibd-clinic-appointment/"
 
-    response, results, _ = check_page(browser, demo_site.url, path, "preview", width, cookies=[session_cookie])
+    response, results, _ = check_page(browser(), demo_site.url, path, "preview", width, cookies=[session_cookie])
 
     assert response.status == 200
     assert results.violations_count == 0, results.generate_report()

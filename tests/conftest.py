@@ -1,0 +1,210 @@
+"""
+Shared fixtures: a small cast of named users and factories for what editors publish.
+
+The cast leans on the data migration: the "Editors" and "Moderators" groups
+and the starting topics come from ``articles/migrations/0002``, so the tests
+exercise the permissions the site really ships with.
+"""
+
+import io
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+
+PASSWORD = "a-long-test-password"
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Every test writes uploads and renditions to its own empty folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def static_root(settings, tmp_path):
+    # WhiteNoise warns (an error here) when STATIC_ROOT is missing, and tests
+    # shouldn't need collectstatic: give it an empty folder of its own.
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def london_time(settings):
+    # Pages show dates and times in the site's zone; pin it so an exported
+    # TIME_ZONE can't move the dates the tests expect.
+    settings.TIME_ZONE = "Europe/London"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # The default hasher is slow on purpose; tests log in often.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(username, *, group=None, **fields):
+    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def password():
+    """Every user in the cast logs in with this."""
+    return PASSWORD
+
+
+@pytest.fixture
+def member(db):
+    """A reader with an account and no special rights."""
+    return _user("maya")
+
+
+@pytest.fixture
+def second_member(db):
+    return _user("sam")
+
+
+@pytest.fixture
+def moderator(db):
+    """Staff in the Moderators group: may view unpublished articles, not edit them."""
+    return _user("morgan", is_staff=True, group="Moderators")
+
+
+@pytest.fixture
+def editor(db):
+    """Staff in the Editors group, deliberately not a superuser."""
+    return _user("edie", is_staff=True, group="Editors")
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.get(slug="treatments")
+
+
+@pytest.fixture
+def make_contributor(db):
+    def make_contributor(**fields):
+        n = next(_sequence)
+        values = {
+            "name": f"Alex Writer {n}",
+            "slug": f"alex-writer-{n}",
+            "credentials": "RN, IBD nurse specialist",
+            "affiliation": "Example Hospital",
+            "bio": "Alex has looked after people with Crohn's and colitis for ten years.",
+        }
+        return Contributor.objects.create(**(values | fields))
+
+    return make_contributor
+
+
+@pytest.fixture
+def build_article(db, make_contributor):
+    """An unsaved, valid, published research-news article; keyword arguments override the defaults."""
+
+    def build_article(**fields):
+        n = next(_sequence)
+        values = {
+            "kind": Article.Kind.RESEARCH_NEWS,
+            "headline": f"Trial {n} finds a new treatment eases colitis",
+            "slug": f"trial-{n}-new-treatment",
+            "standfirst": "A study of adults with ulcerative colitis found more reached remission on the new drug.",
+            "source_publisher": "Gut Health Weekly",
+            "source_headline": f"New drug brings remission in trial {n}",
+            "source_url": f"https://news.example.org/trials/{n}",
+            "source_published_on": date(2025, 1, 10),
+            "summary": "The trial found that **more people** reached remission.",
+            "status": Article.Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(days=1),
+        }
+        values |= fields
+        if "topic" not in values:
+            values["topic"] = Topic.objects.get(slug="treatments")
+        if "author" not in values:
+            values["author"] = make_contributor()
+        return Article(**values)
+
+    return build_article
+
+
+@pytest.fixture
+def make_article(build_article):
+    """A saved article, valid and published by default; pass ``tags=[...]`` to tag it."""
+
+    def make_article(*, tags=(), **fields):
+        article = build_article(**fields)
+        article.save()
+        if tags:
+            article.tags.add(*tags)
+        return article
+
+    return make_article
+
+
+@pytest.fixture
+def make_section(db):
+    def make_section(article, **fields):
+        values = {"heading": "What this could mean for you", "body": "It is *early* news.", "position": 0}
+        return Section.objects.create(article=article, **(values | fields))
+
+    return make_section
+
+
+@pytest.fixture
+def make_question(db):
+    def make_question(article, **fields):
+        values = {"text": "Could this treatment suit me?", "position": 0}
+        return Question.objects.create(article=article, **(values | fields))
+
+    return make_question
+
+
+@pytest.fixture
+def make_study(db):
+    def make_study(article, **fields):
+        values = {
+            "study_name": "QUIET-UC",
+            "intervention": "Examplimab injections",
+            "condition": "Moderate to severe ulcerative colitis",
+            "design": "Randomised, double-blind, placebo-controlled",
+            "participants": 1234,
+            "primary_endpoint": "Clinical remission",
+            "time_point": "Week 12",
+            "registry_id": "NCT01234567",
+            "registry_url": "https://clinicaltrials.gov/study/NCT01234567",
+        }
+        return StudyFacts.objects.create(article=article, **(values | fields))
+
+    return make_study
+
+
+def image_bytes(width=800, height=450, image_format="JPEG", mode="RGB"):
+    """An encoded picture of the given size; solid colour keeps it small and quick."""
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height), "teal" if mode in ("RGB", "RGBA") else 1).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image_upload():
+    """An in-memory upload, as a browser would send it, of a picture of the given size and format."""
+
+    def make_image_upload(width=800, height=450, image_format="JPEG", name=None, mode="RGB"):
+        extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}[image_format]
+        return SimpleUploadedFile(
+            name or f"hero.{extension}",
+            image_bytes(width, height, image_format, mode),
+            content_type=f"image/{extension.replace('jpg', 'jpeg')}",
+        )
+
+    return make_image_upload
