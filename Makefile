@@ -20,9 +20,11 @@ install: $(VENV)/.installed
 ## run: set up and serve the site with demo content on SQLite at http://127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/gunicorn ibdmovement.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(BIN)/gunicorn ibdmovement.wsgi --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 
 ## test: set up and run lint and the whole test suite (SQLite unless DATABASE_URL is set)
 test: install chromium

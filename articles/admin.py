@@ -65,11 +65,12 @@ class ArticleAdmin(admin.ModelAdmin):
             {"classes": ["after-inlines"], "fields": ["author", "medical_reviewer", "reviewed_on"]},
         ),
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
+        ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
     inlines = [StudyFactsInline, SectionInline, QuestionInline]
     prepopulated_fields = {"slug": ["headline"]}
-    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "author", "page_link"]
-    list_filter = ["status", "kind", "topic", "author"]
+    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "comment_count", "page_link"]
+    list_filter = ["status", "kind", "topic", "author", "comments_open"]
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"

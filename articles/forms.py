@@ -32,6 +32,7 @@ class ArticleAdminForm(forms.ModelForm):
             "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",
             "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "status", "published_at",
+            "comments_open",
         ]  # fmt: skip
         field_classes = {"hero_image": HeroImageField}
         widgets = {

@@ -192,6 +192,12 @@ class Article(models.Model):
         help_text="Readers see the article from this time. A future time schedules it. "
         "Left empty, publishing sets it to now.",
     )
+    comments_open = models.BooleanField(
+        default=True, help_text="Untick to close the discussion. Comments already there stay visible."
+    )
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Visible comments, kept up to date by the community app."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

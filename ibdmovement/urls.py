@@ -10,6 +10,7 @@ admin.site.index_title = "Articles and site settings"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
+    path("", include("community.urls")),
 ]
 # Uploaded images in development; production serves MEDIA_ROOT from the web server.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

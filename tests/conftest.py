@@ -8,15 +8,19 @@ exercise the permissions the site really ships with.
 
 import io
 import itertools
+import os
 from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from community.models import Comment, Profile, refresh_comment_count
+from tests import browsing
 
 PASSWORD = "a-long-test-password"
 
@@ -51,10 +55,14 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def _user(username, *, group=None, **fields):
+def _user(username, *, group=None, confirmed=True, **fields):
+    """A user with a community profile: display name is the username capitalised, email confirmed."""
     user = User.objects.create_user(username, f"{username}@example.org", PASSWORD, **fields)
     if group:
         user.groups.add(Group.objects.get(name=group))
+    Profile.objects.create(
+        user=user, display_name=username.capitalize(), email_confirmed_at=timezone.now() if confirmed else None
+    )
     return user
 
 
@@ -73,6 +81,43 @@ def member(db):
 @pytest.fixture
 def second_member(db):
     return _user("sam")
+
+
+@pytest.fixture
+def third_member(db):
+    return _user("tess")
+
+
+@pytest.fixture
+def unconfirmed_member(db):
+    """Signed up, but has not yet followed the link in the confirmation email."""
+    return _user("nina", confirmed=False)
+
+
+@pytest.fixture
+def make_member(db):
+    """More members when a test needs a crowd: member_1, member_2, ..."""
+
+    def make_member(**fields):
+        return _user(f"member{next(_sequence)}", **fields)
+
+    return make_member
+
+
+@pytest.fixture
+def make_comment(db):
+    """A comment as it is after the rules ran: approved unless told otherwise."""
+
+    def make_comment(article, author, body="I found this really helpful, thank you.", **fields):
+        fields.setdefault("status", Comment.Status.APPROVED)
+        parent = fields.get("parent")
+        if parent is not None:
+            fields.setdefault("thread", parent.thread or parent)
+        comment = Comment.objects.create(article=article, author=author, body=body, **fields)
+        refresh_comment_count(article.pk)
+        return comment
+
+    return make_comment
 
 
 @pytest.fixture
@@ -208,3 +253,51 @@ def make_image_upload():
         )
 
     return make_image_upload
+
+
+# Browser tests --------------------------------------------------------------
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last of all: they empty the database when they finish, and a test that only
+    reaches the database through request.getfixturevalue() is sorted after transactional ones."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def browser():
+    """A fresh Chromium for each test.
+
+    Playwright's sync API runs an event loop in this thread, and while it runs
+    Django hands out different database connections; so tests do their ORM
+    work before the browser starts, and each browser stops with its test.
+    """
+    if not os.path.exists(browsing.CHROMIUM):
+        message = f"browser tests need Debian's chromium at {browsing.CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_BROWSER_TESTS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    def launch():
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(
+            executable_path=browsing.CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        started.append(playwright)
+        return browser
+
+    started = []
+    yield launch
+    for playwright in started:
+        playwright.stop()
+
+
+@pytest.fixture
+def demo_site(live_server, settings, tmp_path):
+    """The live server with the demo content loaded."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server

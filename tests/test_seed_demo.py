@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from articles.models import Article, Contributor, Question, Section, StudyFacts
+from community.models import Comment
 
 STOMP2_SLUG = "stem-cell-therapy-perianal-fistulas-stomp2"
 
@@ -26,6 +27,8 @@ def snapshot():
         "studies": StudyFacts.objects.count(),
         "contributors": Contributor.objects.count(),
         "users": list(User.objects.values_list("username", "password").order_by("username")),
+        "comments": list(Comment.objects.values_list("pk", "status", "body").order_by("pk")),
+        "comment_counts": list(Article.objects.values_list("slug", "comment_count").order_by("slug")),
     }
 
 
@@ -88,3 +91,24 @@ def test_the_demo_editor_can_log_in_with_the_printed_password(client):
     password = line.split("password '")[1].split("'")[0]
 
     assert client.login(username="editor", password=password)
+
+
+@pytest.mark.django_db
+def test_it_starts_a_discussion_with_one_comment_waiting_for_moderators():
+    seed()
+
+    article = Article.objects.get(slug=STOMP2_SLUG)
+    approved = article.comments.filter(status=Comment.Status.APPROVED)
+    assert approved.count() >= 3
+    assert approved.filter(parent__isnull=False).exists()
+    assert article.comment_count == approved.count()
+    assert list(Comment.objects.awaiting_review().values_list("hold_reason", flat=True)) == ["new_member"]
+
+
+@pytest.mark.django_db
+def test_every_demo_account_has_a_confirmed_profile_and_no_email_as_its_name():
+    seed()
+
+    for user in get_user_model().objects.all():
+        assert user.profile.is_confirmed
+        assert "@" not in user.profile.display_name

@@ -1,18 +1,14 @@
 """
-Load the demo content: contributors, four articles (one scheduled) and three
-accounts: an editor, a moderator and a patient.
+Load the demo articles: contributors and four articles, one of them scheduled.
 
-Safe to run again: whatever already exists is left exactly as it is, and
-passwords are printed only when an account is first made.
+Safe to run again: an article already there is left exactly as it is.
+``seed_demo`` (in the community app) runs this, then adds accounts and comments.
 """
 
 import io
 import random
-import secrets
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -22,12 +18,6 @@ from PIL import Image, ImageDraw, ImageFilter
 from articles.management.demo_content import ARTICLES, CONTRIBUTORS
 from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
 
-ACCOUNTS = [
-    # username, email, group, is_staff, contributor slug
-    ("editor", "editor@example.org", "Editors", True, "hannah-okafor"),
-    ("moderator", "moderator@example.org", "Moderators", True, None),
-    ("patient", "patient@example.org", None, False, None),
-]
 PALETTES = {
     2: [(0, 90, 91), (224, 200, 160), (127, 209, 207), (246, 241, 232)],
     5: [(40, 70, 110), (150, 170, 190), (210, 220, 230), (245, 246, 248)],
@@ -36,14 +26,12 @@ PALETTES = {
 
 
 class Command(BaseCommand):
-    help = "Load demo articles and accounts. Running it again changes nothing."
+    help = "Load demo articles. Running it again changes nothing."
 
     def handle(self, *args, **options):
         contributors = {c["slug"]: self.ensure_contributor(c) for c in CONTRIBUTORS}
         for data in ARTICLES:
             self.ensure_article(data, contributors)
-        for account in ACCOUNTS:
-            self.ensure_account(*account, contributors)
 
     def ensure_contributor(self, data):
         contributor, _ = Contributor.objects.get_or_create(slug=data["slug"], defaults=data)
@@ -89,19 +77,6 @@ class Command(BaseCommand):
         if "study" in data:
             StudyFacts.objects.create(article=article, **data["study"])
         self.stdout.write(self.style.SUCCESS(f"Added article: {article.headline}"))
-
-    def ensure_account(self, username, email, group_name, is_staff, contributor_slug, contributors):
-        User = get_user_model()
-        if User.objects.filter(username=username).exists():
-            self.stdout.write(f"Account already present: {username} (password unchanged)")
-            return
-        password = secrets.token_urlsafe(12)
-        user = User.objects.create_user(username=username, email=email, password=password, is_staff=is_staff)
-        if group_name:
-            user.groups.add(Group.objects.get(name=group_name))
-        if contributor_slug:
-            Contributor.objects.filter(slug=contributor_slug, user__isnull=True).update(user=user)
-        self.stdout.write(self.style.SUCCESS(f"Added account {username!r} with password {password!r} (shown once)"))
 
 
 def demo_illustration(seed, size=(1600, 900)):

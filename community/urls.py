@@ -1,0 +1,44 @@
+from django.urls import path
+
+from .views import accounts, comments, moderation, pages, privacy
+
+app_name = "community"
+
+urlpatterns = [
+    # Accounts
+    path("account/signup/", accounts.signup, name="signup"),
+    path("account/confirm/resend/", accounts.resend_confirmation, name="resend_confirmation"),
+    path("account/confirm/<str:token>/", accounts.confirm_email, name="confirm_email"),
+    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("account/password/done/", accounts.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/password-reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path("account/password-reset/sent/", accounts.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("account/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/", accounts.profile, name="profile"),
+    path("account/export/", accounts.export_data, name="export_data"),
+    path("account/delete/", accounts.delete_account, name="delete_account"),
+    # Comments
+    path("articles/<slug:slug>/comments/", comments.post_comment, name="post_comment"),
+    path("comments/<int:pk>/", comments.comment_permalink, name="comment"),
+    path("comments/<int:pk>/reply/", comments.reply, name="reply"),
+    path("comments/<int:pk>/edit/", comments.edit_comment, name="edit_comment"),
+    path("comments/<int:pk>/delete/", comments.delete_comment, name="delete_comment"),
+    path("comments/<int:pk>/report/", comments.report_comment, name="report_comment"),
+    # Pages
+    path("community/", pages.community, name="community"),
+    path("community/guidelines/", pages.guidelines, name="guidelines"),
+    path("privacy/", privacy.privacy_page, name="privacy"),
+    # Moderation
+    path("moderation/", moderation.queue, name="moderation_queue"),
+    path("moderation/comments/<int:pk>/", moderation.decide, name="moderate_comment"),
+    path("moderation/members/<int:user_id>/", moderation.member, name="moderation_member"),
+    path("moderation/members/<int:user_id>/suspend/", moderation.suspend, name="suspend_member"),
+    path("moderation/members/<int:user_id>/lift/", moderation.lift_suspension, name="lift_suspension"),
+]

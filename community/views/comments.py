@@ -1,0 +1,185 @@
+"""
+Posting, replying to, editing, deleting and reporting comments.
+
+Each view checks who may act first, then hands the input to a form and the
+decision to the model. A form that fails is shown again on its own page with
+the errors, so nothing needs JavaScript.
+"""
+
+import logging
+from contextlib import suppress
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+
+from ..forms.comments import CommentForm, EditCommentForm, ReportForm
+from ..models import Comment, Profile
+from ..ratelimit import any_limited
+
+logger = logging.getLogger(__name__)
+
+COMMENTS_PER_PAGE = 20
+POSTING_LIMITS = {"member_limit": 10, "ip_limit": 30, "window": 600}
+REPORTING_LIMITS = {"member_limit": 20, "ip_limit": 40, "window": 3600}
+
+
+def why_member_cannot_post(user, article):
+    """The reason this member can't post on this article, or None if they can."""
+    if not article.comments_open:
+        return "Comments are closed on this article."
+    profile = Profile.for_user(user)
+    if profile.is_suspended:
+        return "Your account is suspended, so you can't post comments at the moment."
+    if not profile.is_confirmed:
+        return "Please confirm your email address before you post: we sent you a link when you signed up."
+    return None
+
+
+@login_required
+def reply(request, pk):
+    """The reply form, on its own page under the comment replied to."""
+    parent = get_object_or_404(Comment.objects.for_display().select_related("article"), pk=pk)
+    article = get_published_article(parent.article.slug)
+    if not parent.can_be_replied_to():
+        messages.error(request, "That comment can't be replied to any more.")
+        return redirect(article)
+    reason = why_member_cannot_post(request.user, article)
+    if reason:
+        messages.error(request, reason)
+        return redirect(article)
+    form = CommentForm(article=article, initial={"parent": parent.pk})
+    return render_comment_form(request, article, form, parent=parent)
+
+
+@require_POST
+@login_required
+def post_comment(request, slug):
+    article = get_published_article(slug)
+    reason = why_member_cannot_post(request.user, article)
+    if reason:
+        messages.error(request, reason)
+        return redirect(article)
+    form = CommentForm(request.POST, article=article)
+    if not form.is_valid():
+        return render_comment_form(request, article, form, parent=form.cleaned_data.get("parent"), status=400)
+    if any_limited(request, "comment", **POSTING_LIMITS):
+        form.add_error(None, "You have posted a lot in a short time. Please wait a few minutes and try again.")
+        return render_comment_form(request, article, form, parent=form.cleaned_data.get("parent"), status=429)
+    comment, created = Comment.post(
+        article=article, author=request.user, body=form.cleaned_data["body"], parent=form.cleaned_data["parent"]
+    )
+    if created:
+        logger.info("comment %s posted on article %s (%s)", comment.pk, article.pk, comment.status)
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, "Thank you: your comment is published.")
+    else:
+        messages.info(
+            request,
+            "Thank you: your comment will appear once a moderator has read it. "
+            "We read new members' first comments, and comments with several links, before they are published.",
+        )
+    return redirect(comment_url(comment, request.user))
+
+
+def comment_permalink(request, pk):
+    """Send the reader to the page of the thread where the comment is."""
+    comment = get_object_or_404(Comment.objects.select_related("article", "thread"), pk=pk)
+    article = get_published_article(comment.article.slug)
+    if not Comment.objects.filter(pk=pk).visible_to(request.user).exists():
+        return redirect(article)
+    return redirect(comment_url(comment, request.user))
+
+
+@login_required
+def edit_comment(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied("You can only edit your own comments.")
+    if Profile.for_user(request.user).is_suspended:
+        messages.error(request, "Your account is suspended, so you can't edit comments at the moment.")
+        return redirect(comment_url(comment, request.user))
+    if not comment.can_be_edited_by(request.user):
+        messages.error(request, "Comments can only be edited for 15 minutes after posting. You can still delete it.")
+        return redirect(comment_url(comment, request.user))
+    form = EditCommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        comment.edit(form.cleaned_data["body"])
+        if comment.status == Comment.Status.PENDING:
+            messages.info(request, "Your edit is saved. A moderator will read it before it appears again.")
+        else:
+            messages.success(request, "Your comment is updated.")
+        return redirect(comment_url(comment, request.user))
+    return render(
+        request, "community/comment_edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def delete_comment(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    if not comment.can_be_deleted_by(request.user):
+        raise PermissionDenied("You can only delete your own comments.")
+    if request.method == "POST":
+        article = comment.article
+        comment.delete_by_author()
+        messages.success(request, "Your comment is deleted.")
+        return redirect(article.get_absolute_url() + "#discussion")
+    return render(request, "community/comment_delete.html", {"comment": comment})
+
+
+@login_required
+def report_comment(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.for_display().select_related("article"),
+        pk=pk,
+        status=Comment.Status.APPROVED,
+        deleted_at__isnull=True,
+    )
+    if comment.author_id == request.user.pk:
+        messages.error(request, "You can't report your own comment. You can edit or delete it instead.")
+        return redirect(comment_url(comment, request.user))
+    if comment.reports.filter(reporter=request.user).exists():
+        messages.info(request, "You have already reported this comment. Thank you: a moderator will look at it.")
+        return redirect(comment_url(comment, request.user))
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if any_limited(request, "report", **REPORTING_LIMITS):
+            form.add_error(None, "You have sent a lot of reports in a short time. Please try again later.")
+        else:
+            # A second report sent at the same moment hits the unique constraint: one report stands.
+            with suppress(IntegrityError):
+                comment.report(by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
+            messages.success(request, "Thank you for your report. A moderator will look at the comment.")
+            return redirect(comment.article.get_absolute_url() + "#discussion")
+    return render(
+        request, "community/comment_report.html", {"comment": comment, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def get_published_article(slug):
+    return get_object_or_404(Article.objects.published(), slug=slug)
+
+
+def render_comment_form(request, article, form, *, parent=None, status=200):
+    context = {"article": article, "form": form, "parent": parent}
+    return render(request, "community/comment_form.html", context, status=status)
+
+
+def comment_url(comment, user):
+    """The article page that shows this comment, at the comment."""
+    root = comment.thread or comment
+    before_root = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    earlier = (
+        Comment.objects.filter(before_root, article_id=comment.article_id, thread__isnull=True).visible_to(user).count()
+    )
+    page = earlier // COMMENTS_PER_PAGE + 1
+    query = f"?comments={page}" if page > 1 else ""
+    return f"{reverse('articles:detail', kwargs={'slug': comment.article.slug})}{query}#comment-{comment.pk}"

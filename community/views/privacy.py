@@ -1,0 +1,7 @@
+"""The privacy notice: what we keep about members, what we never show, and how to download or delete it."""
+
+from django.shortcuts import render
+
+
+def privacy_page(request):
+    return render(request, "community/privacy.html")
