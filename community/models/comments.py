@@ -1,9 +1,6 @@
 """
-Members, comments and moderation: the discussion under each article.
-
-A comment is plain text, rendered once when saved into ``body_html`` (escaped,
-line breaks kept, links made safe). Every decision about a comment records
-who made it, when and why, and lands in the moderation log.
+Comments and reports. A comment is plain text, rendered once when saved into
+``body_html`` (escaped, line breaks kept, links made safe).
 """
 
 import re
@@ -13,225 +10,21 @@ from datetime import timedelta
 
 import nh3
 from django.conf import settings
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
 from articles.models import Article
 
+from ..notifications import notify_decision, notify_reply
+from .moderation import CommunitySettings, ModerationLog, ModerationWord
+
 EDIT_WINDOW = timedelta(minutes=15)
-CONFIRMATION_SALT = "community.confirm_email"
-CONFIRMATION_MAX_AGE = timedelta(days=3)
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|co\.uk|uk|io|info)\b", re.IGNORECASE)
-
-
-class Profile(models.Model):
-    """What a member shows others, and their choices. Never their email."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    display_name = models.CharField(max_length=40, help_text="The name other members see.")
-    bio = models.TextField(max_length=500, blank=True)
-    email_confirmed_at = models.DateTimeField(null=True, blank=True)
-    notify_on_decision = models.BooleanField(
-        "Email me when a moderator approves or removes a comment of mine", default=True
-    )
-    notify_on_reply = models.BooleanField("Email me when someone replies to me", default=True)
-    suspended_at = models.DateTimeField(null=True, blank=True)
-    suspended_reason = models.TextField(blank=True)
-    suspended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["display_name"]
-        constraints = [
-            models.UniqueConstraint(
-                Lower("display_name"),
-                name="unique_display_name",
-                violation_error_message="That display name is taken. Please choose another.",
-            )
-        ]
-
-    def __str__(self):
-        return self.display_name
-
-    @classmethod
-    def for_user(cls, user):
-        """The member's profile, made on first need for accounts created outside sign-up."""
-        try:
-            return user.profile
-        except cls.DoesNotExist:
-            profile, _ = cls.objects.get_or_create(user=user, defaults={"display_name": f"Member {user.pk}"})
-            return profile
-
-    @property
-    def is_confirmed(self):
-        return self.email_confirmed_at is not None
-
-    @property
-    def is_suspended(self):
-        return self.suspended_at is not None
-
-    def confirm_email(self):
-        if not self.is_confirmed:
-            self.email_confirmed_at = timezone.now()
-            self.save(update_fields=["email_confirmed_at"])
-
-    def make_confirmation_token(self):
-        """The token in the confirmation link: signed, dated, and only good for the member's current address."""
-        return signing.dumps({"user": self.user_id, "email": self.user.email.lower()}, salt=CONFIRMATION_SALT)
-
-    @classmethod
-    def from_confirmation_token(cls, token):
-        """The profile a confirmation token was made for, or None if it expired, was altered or the address changed."""
-        try:
-            data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-        except signing.BadSignature:  # includes SignatureExpired
-            return None
-        profile = cls.objects.select_related("user").filter(user_id=data.get("user")).first()
-        if profile is None or profile.user.email.lower() != data.get("email"):
-            return None
-        return profile
-
-    def export_data(self):
-        """Everything the site keeps about this member, as they may download it. Nothing about anyone else."""
-        user = self.user
-        comments = user.comments.select_related("article").order_by("created_at", "id")
-        reports = user.reports_made.select_related("comment__article").order_by("created_at", "id")
-        return {
-            "exported_at": timezone.now(),
-            "account": {
-                "email": user.email,
-                "display_name": self.display_name,
-                "bio": self.bio,
-                "joined_at": user.date_joined,
-                "last_login_at": user.last_login,
-                "email_confirmed_at": self.email_confirmed_at,
-                "notify_on_decision": self.notify_on_decision,
-                "notify_on_reply": self.notify_on_reply,
-                "suspended_at": self.suspended_at,
-                "suspended_reason": self.suspended_reason,
-            },
-            "comments": [
-                {
-                    "article": comment.article.headline,
-                    "article_url": comment.article.get_absolute_url(),
-                    "body": comment.body,
-                    "status": comment.get_status_display(),
-                    "is_reply": comment.is_reply,
-                    "created_at": comment.created_at,
-                    "edited_at": comment.edited_at,
-                    "deleted_at": comment.deleted_at,
-                    "moderator_reason": comment.decision_reason,
-                }
-                for comment in comments
-            ],
-            "reports": [
-                {
-                    "article": report.comment.article.headline,
-                    "reason": report.get_reason_display(),
-                    "note": report.note,
-                    "created_at": report.created_at,
-                }
-                for report in reports
-            ],
-        }
-
-    @transaction.atomic
-    def delete_account(self):
-        """Delete the member and their personal data, all or nothing.
-
-        Each comment goes as if its author deleted it: a "deleted" marker with no text if someone replied,
-        so the thread still reads, otherwise gone. Newest first, so a member's replies to their own comments
-        go before the comments they answer. Deleting the user takes the profile and the member's reports
-        with it, and leaves the markers without an author.
-        """
-        for comment in self.user.comments.order_by("-created_at", "-id"):
-            if not (comment.is_deleted and comment.replies.exists()):
-                comment.delete_by_author()
-        self.user.delete()
-
-    @transaction.atomic
-    def suspend(self, *, by, reason):
-        self.suspended_at = timezone.now()
-        self.suspended_reason = reason
-        self.suspended_by = by
-        self.save(update_fields=["suspended_at", "suspended_reason", "suspended_by"])
-        ModerationLog.objects.create(actor=by, action=ModerationLog.Action.SUSPENDED, member=self.user, reason=reason)
-
-    @transaction.atomic
-    def lift_suspension(self, *, by, reason=""):
-        self.suspended_at = None
-        self.suspended_reason = ""
-        self.suspended_by = None
-        self.save(update_fields=["suspended_at", "suspended_reason", "suspended_by"])
-        ModerationLog.objects.create(actor=by, action=ModerationLog.Action.UNSUSPENDED, member=self.user, reason=reason)
-
-
-class CommunitySettings(models.Model):
-    """The moderation rules moderators may tune. There is only ever one row."""
-
-    hold_first_comments = models.PositiveSmallIntegerField(
-        default=1, help_text="Hold this many of a new member's first comments for review."
-    )
-    max_links = models.PositiveSmallIntegerField(
-        default=2, help_text="Hold a comment with more links than this for review."
-    )
-    report_threshold = models.PositiveSmallIntegerField(
-        default=3, help_text="Hide a comment for review once this many different members report it."
-    )
-    max_comment_length = models.PositiveIntegerField(default=3000, help_text="The longest comment, in characters.")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "community settings"
-
-    def __str__(self):
-        return "Community settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
-
-
-class ModerationWord(models.Model):
-    """A word or phrase that holds a comment for review, or refuses it outright."""
-
-    class Action(models.TextChoices):
-        HOLD = "hold", "Hold for review"
-        BLOCK = "block", "Refuse outright"
-
-    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as a whole word, ignoring case.")
-    action = models.CharField(max_length=10, choices=Action.choices, default=Action.HOLD)
-    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list, for other moderators.")
-
-    class Meta:
-        ordering = ["phrase"]
-
-    def __str__(self):
-        return self.phrase
-
-    def save(self, *args, **kwargs):
-        self.phrase = self.phrase.strip().lower()
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def first_match(cls, text, action):
-        """The first listed phrase of this action that the text contains, or None."""
-        lowered = text.lower()
-        for phrase in cls.objects.filter(action=action).values_list("phrase", flat=True):
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
-                return phrase
-        return None
 
 
 def clean_body(text):
@@ -475,8 +268,6 @@ class Comment(models.Model):
         )
         if comment.status == cls.Status.APPROVED:
             refresh_comment_count(article.pk)
-            from .notifications import notify_reply
-
             transaction.on_commit(lambda: notify_reply(comment))
         return comment, True
 
@@ -516,8 +307,6 @@ class Comment(models.Model):
 
     @transaction.atomic
     def approve(self, *, by):
-        from .notifications import notify_decision, notify_reply
-
         was_pending = self._decide(self.Status.APPROVED, by=by, reason="")
         ModerationLog.objects.create(actor=by, action=ModerationLog.Action.APPROVED, comment=self, member=self.author)
         if was_pending:
@@ -526,8 +315,6 @@ class Comment(models.Model):
 
     @transaction.atomic
     def remove(self, *, by, reason):
-        from .notifications import notify_decision
-
         self._decide(self.Status.REMOVED, by=by, reason=reason)
         ModerationLog.objects.create(
             actor=by, action=ModerationLog.Action.REMOVED, comment=self, member=self.author, reason=reason
@@ -585,37 +372,3 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} report on comment {self.comment_id}"
-
-
-class ModerationLog(models.Model):
-    """Every moderation decision, kept: who, what, when and why. Never a comment's text."""
-
-    class Action(models.TextChoices):
-        APPROVED = "approved", "Approved a comment"
-        REMOVED = "removed", "Removed a comment"
-        HIDDEN = "hidden", "Hid a comment after reports"
-        SUSPENDED = "suspended", "Suspended a member"
-        UNSUSPENDED = "unsuspended", "Lifted a suspension"
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty when the site acted by itself.",
-    )
-    action = models.CharField(max_length=20, choices=Action.choices)
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["-created_at"], name="moderationlog_created")]
-
-    def __str__(self):
-        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,25 @@
+"""
+Members, comments and moderation: the discussion under each article.
+
+A comment is plain text, rendered once when saved into ``body_html`` (escaped,
+line breaks kept, links made safe). Every decision about a comment records
+who made it, when and why, and lands in the moderation log.
+"""
+
+from .comments import EDIT_WINDOW, Comment, Report, clean_body, count_links, refresh_comment_count, render_body
+from .members import Profile
+from .moderation import CommunitySettings, ModerationLog, ModerationWord
+
+__all__ = [
+    "EDIT_WINDOW",
+    "Comment",
+    "CommunitySettings",
+    "ModerationLog",
+    "ModerationWord",
+    "Profile",
+    "Report",
+    "clean_body",
+    "count_links",
+    "refresh_comment_count",
+    "render_body",
+]

@@ -1,0 +1,100 @@
+"""The rules moderators tune, their word lists, and the log of every decision."""
+
+import re
+
+from django.conf import settings
+from django.db import models
+
+
+class CommunitySettings(models.Model):
+    """The moderation rules moderators may tune. There is only ever one row."""
+
+    hold_first_comments = models.PositiveSmallIntegerField(
+        default=1, help_text="Hold this many of a new member's first comments for review."
+    )
+    max_links = models.PositiveSmallIntegerField(
+        default=2, help_text="Hold a comment with more links than this for review."
+    )
+    report_threshold = models.PositiveSmallIntegerField(
+        default=3, help_text="Hide a comment for review once this many different members report it."
+    )
+    max_comment_length = models.PositiveIntegerField(default=3000, help_text="The longest comment, in characters.")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "community settings"
+
+    def __str__(self):
+        return "Community settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class ModerationWord(models.Model):
+    """A word or phrase that holds a comment for review, or refuses it outright."""
+
+    class Action(models.TextChoices):
+        HOLD = "hold", "Hold for review"
+        BLOCK = "block", "Refuse outright"
+
+    phrase = models.CharField(max_length=100, unique=True, help_text="Matched as a whole word, ignoring case.")
+    action = models.CharField(max_length=10, choices=Action.choices, default=Action.HOLD)
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list, for other moderators.")
+
+    class Meta:
+        ordering = ["phrase"]
+
+    def __str__(self):
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.phrase = self.phrase.strip().lower()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def first_match(cls, text, action):
+        """The first listed phrase of this action that the text contains, or None."""
+        lowered = text.lower()
+        for phrase in cls.objects.filter(action=action).values_list("phrase", flat=True):
+            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", lowered):
+                return phrase
+        return None
+
+
+class ModerationLog(models.Model):
+    """Every moderation decision, kept: who, what, when and why. Never a comment's text."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved a comment"
+        REMOVED = "removed", "Removed a comment"
+        HIDDEN = "hidden", "Hid a comment after reports"
+        SUSPENDED = "suspended", "Suspended a member"
+        UNSUSPENDED = "unsuspended", "Lifted a suspension"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the site acted by itself.",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    comment = models.ForeignKey("Comment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["-created_at"], name="moderationlog_created")]
+
+    def __str__(self):
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
