@@ -20,11 +20,9 @@ install: $(VENV)/.installed
 ## run: set up and serve the site with demo content on SQLite at http://127.0.0.1:8000
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/gunicorn ibdmovement.wsgi --bind $(HOST):$(PORT) --workers 2 \
-		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+	GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py ibdmovement.wsgi
 
 ## test: set up and run lint and the whole test suite (SQLite unless DATABASE_URL is set)
 test: install chromium
@@ -56,3 +54,9 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+## bench: measure the site in production mode over a large dataset, on a throwaway SQLite database;
+## BENCH_ARGS="--database-url postgres://postgres@127.0.0.1:5432/postgres" for PostgreSQL (see docs/performance.md)
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from .caching import content_changed
 from .forms import ArticleAdminForm
 from .models import Article, Contributor, Question, Section, SiteSettings, StudyFacts, Topic
 
@@ -75,6 +76,10 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"
     actions = ["publish_selected", "unpublish_selected"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()  # tags are saved after the article itself
 
     @admin.display(boolean=True, description="Readers can see it")
     def is_live(self, article):

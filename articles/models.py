@@ -15,11 +15,28 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
+from .caching import content_changed
 from .images import make_renditions
 from .rendering import render_markdown
 
 
-class Contributor(models.Model):
+class ReaderVisible(models.Model):
+    """Anything readers see: saving or deleting it makes every cached page stale."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+class Contributor(ReaderVisible):
     """A public byline: an author or a medical reviewer."""
 
     name = models.CharField(max_length=120)
@@ -50,7 +67,7 @@ class Contributor(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Topic(models.Model):
+class Topic(ReaderVisible):
     """One broad subject per article, shown in the main navigation."""
 
     name = models.CharField(max_length=80, unique=True)
@@ -68,7 +85,7 @@ class Topic(models.Model):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
-class SiteSettings(models.Model):
+class SiteSettings(ReaderVisible):
     """Site-wide texts editors may change. There is only ever one row."""
 
     medical_disclaimer = models.TextField(
@@ -110,7 +127,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(ReaderVisible):
     class Kind(models.TextChoices):
         RESEARCH_NEWS = "research", "Research news"
         FEATURE = "feature", "Feature"
@@ -315,12 +332,12 @@ class Article(models.Model):
         return {**rendition, "url": self.hero_image.storage.url(rendition["name"])}
 
 
-class OrderedPart(models.Model):
+class OrderedPart(ReaderVisible):
     """A part of an article that editors put in order inline in admin."""
 
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
-    class Meta:
+    class Meta(ReaderVisible.Meta):
         abstract = True
         ordering = ["position", "id"]
 
@@ -358,7 +375,7 @@ class Question(OrderedPart):
         return self.text
 
 
-class StudyFacts(models.Model):
+class StudyFacts(ReaderVisible):
     """The study at a glance: the facts a reader needs to weigh a result."""
 
     article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="study")

@@ -18,4 +18,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/editorial_policy.html"),
         name="editorial_policy",
     ),
+    path("disclaimer/", TemplateView.as_view(template_name="pages/disclaimer.html"), name="disclaimer"),
+    path("contact/", TemplateView.as_view(template_name="pages/contact.html"), name="contact"),
 ]

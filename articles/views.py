@@ -1,10 +1,12 @@
 """Reader-facing pages: home, article, topic, tag and author lists."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db import DatabaseError, connection
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from .caching import cache_for_readers
 from .models import Article, Contributor, SiteSettings, Topic
 
 ARTICLES_PER_PAGE = 10
@@ -14,11 +16,13 @@ def paginate(request, queryset):
     return Paginator(queryset, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
 
 
+@cache_for_readers
 def home(request):
     page = paginate(request, Article.objects.published().for_cards())
     return render(request, "articles/home.html", {"page": page})
 
 
+@cache_for_readers
 def article_detail(request, slug):
     """A published article; drafts and scheduled ones only as a staff preview."""
     article = get_object_or_404(Article.objects.for_page(), slug=slug)
@@ -33,12 +37,14 @@ def article_detail(request, slug):
     return render(request, "articles/article_detail.html", context)
 
 
+@cache_for_readers
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = paginate(request, Article.objects.published().filter(topic=topic).for_cards())
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
 
 
+@cache_for_readers
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, Article.objects.published().filter(tags=tag).for_cards())
@@ -47,9 +53,20 @@ def tag_detail(request, slug):
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
+@cache_for_readers
 def author_detail(request, slug):
     author = get_object_or_404(Contributor, slug=slug)
     articles = Article.objects.published().for_cards()
     page = paginate(request, articles.filter(author=author))
     reviewed = articles.filter(medical_reviewer=author)[:5]
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "reviewed": reviewed})
+
+
+def healthz(request):
+    """For load balancers: 200 while the database answers, 503 when it doesn't."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

@@ -4,6 +4,7 @@ checks and screenshots. The fixtures that use them are in conftest.py.
 """
 
 from pathlib import Path
+from typing import NamedTuple
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -19,17 +20,51 @@ def audit(page, name, width):
     return Axe().run(page)
 
 
-def check_page(browser, origin, path, name, width, cookies=()):
-    """Open a page, audit it, and note any request that leaves the site."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
+class View(NamedTuple):
+    width: int
+    response: object
+    results: object  # axe's results
+    third_party: list  # requests to any other site
+    errors: list  # scripts that failed, files that failed to load, anything the Content-Security-Policy refused
+
+
+def check_page(browser, origin, path, name, widths=WIDTHS, cookies=(), color_scheme="light"):
+    """Open a page at each width in one browser context and audit it; yield a View for each width."""
+    context = browser.new_context(viewport={"width": widths[0], "height": 900}, color_scheme=color_scheme)
     context.add_cookies(list(cookies))
     page = context.new_page()
-    third_party = []
+    third_party, errors = [], []
     page.on("request", lambda request: request.url.startswith(origin) or third_party.append(request.url))
-    response = page.goto(origin + path)
-    results = audit(page, name, width)
-    context.close()
-    return response, results, third_party
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    # ERR_ABORTED: a download cut short when the test moves on to the next width, not a fault of the page.
+    page.on(
+        "requestfailed",
+        lambda request: (
+            "ERR_ABORTED" in (request.failure or "")
+            or errors.append(f"failed to load {request.url}: {request.failure}")
+        ),
+    )
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and response.request.resource_type != "document"
+            and errors.append(f"{response.status} for {response.url}")
+        ),
+    )
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and errors.append(f"CSP: {message.text}"),
+    )
+    try:
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            response = page.goto(origin + path)
+            yield View(width, response, audit(page, name, width), list(third_party), list(errors))
+            third_party.clear()
+            errors.clear()
+    finally:
+        context.close()
 
 
 def session_cookie(client, origin, username):

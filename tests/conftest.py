@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
@@ -47,6 +48,14 @@ def london_time(settings):
     # Pages show dates and times in the site's zone; pin it so an exported
     # TIME_ZONE can't move the dates the tests expect.
     settings.TIME_ZONE = "Europe/London"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test starts with an empty cache: in memory, or the Redis server when REDIS_URL is set (CI)."""
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -260,9 +269,16 @@ def make_image_upload():
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests last of all: they empty the database when they finish, and a test that only
-    reaches the database through request.getfixturevalue() is sorted after transactional ones."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Tests that empty the database when they finish (transactional ones, browser tests last of all)
+    run after every other test, including those that reach the database only through
+    request.getfixturevalue(), which pytest-django can't see."""
+
+    def empties_database(item):
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and marker.kwargs.get("transaction", False)
+        return bool(transactional or {"transactional_db", "live_server"} & set(item.fixturenames))
+
+    items.sort(key=lambda item: (empties_database(item), item.get_closest_marker("browser") is not None))
 
 
 @pytest.fixture

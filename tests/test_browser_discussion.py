@@ -73,19 +73,20 @@ def test_a_new_members_comment_is_approved_by_a_moderator_and_then_seen_by_reade
     assert "alex@example.org" not in reader.content()
 
 
-def test_the_comment_form_with_an_error_has_no_axe_violations(demo_site, client, browser):
+def test_the_comment_form_with_an_error_has_no_axe_violations_in_light_or_dark(demo_site, client, browser):
     cookie = session_cookie(client, demo_site.url, "patient")
     chromium = browser()
 
-    for width in WIDTHS:
-        context = chromium.new_context(viewport={"width": width, "height": 900})
-        context.add_cookies([cookie])
-        page = context.new_page()
-        page.goto(demo_site.url + STOMP2)
-        page.get_by_label("Your comment").fill("   ")
-        page.get_by_role("button", name="Post comment").click()
+    for scheme in ("light", "dark"):
+        for width in WIDTHS:
+            context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.goto(demo_site.url + STOMP2)
+            page.get_by_label("Your comment").fill("   ")
+            page.get_by_role("button", name="Post comment").click()
 
-        assert "Write your comment before posting it." in page.content()
-        results = audit(page, "comment-error", width)
-        assert results.violations_count == 0, results.generate_report()
-        context.close()
+            assert "Write your comment before posting it." in page.content()
+            results = audit(page, "comment-error" + ("-dark" if scheme == "dark" else ""), width)
+            assert results.violations_count == 0, results.generate_report()
+            context.close()

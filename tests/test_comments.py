@@ -934,3 +934,23 @@ class TestReporting:
 
         assert report(as_member, deleted).status_code == 404
         assert not Report.objects.exists()
+
+
+class TestPostingLimits:
+    def test_it_refuses_an_eleventh_comment_within_ten_minutes(self, as_trusted, trusted, article):
+        for n in range(10):
+            assert post(as_trusted, article, f"Comment number {n}.").status_code == 302
+
+        response = post(as_trusted, article, "One too many.")
+
+        assert response.status_code == 429
+        assert "You have posted a lot in a short time." in page_text(response)
+        assert Comment.objects.filter(article=article, author=trusted).count() == 10
+
+    def test_the_limits_follow_the_setting(self, settings, as_trusted, trusted, article):
+        settings.COMMENT_RATE_LIMITS = {"member_limit": 2}
+
+        statuses = [post(as_trusted, article, f"Comment number {n}.").status_code for n in range(3)]
+
+        assert statuses == [302, 302, 429]
+        assert Comment.objects.filter(article=article, author=trusted).count() == 2

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
-from articles.models import Article
+from articles.models import Article, ReaderVisible
 
 from ..notifications import notify_decision, notify_reply
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
@@ -133,7 +133,7 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-class Comment(models.Model):
+class Comment(ReaderVisible):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"
         APPROVED = "approved", "Approved"
@@ -344,7 +344,7 @@ def refresh_comment_count(article_id):
     Article.objects.filter(pk=article_id).update(comment_count=count.count())
 
 
-class Report(models.Model):
+class Report(ReaderVisible):
     class Reason(models.TextChoices):
         MISINFORMATION = "misinformation", "Medical misinformation"
         SPAM = "spam", "Spam or advertising"

@@ -8,13 +8,15 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.models import ReaderVisible
+
 from .moderation import ModerationLog
 
 CONFIRMATION_SALT = "community.confirm_email"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
 
 
-class Profile(models.Model):
+class Profile(ReaderVisible):
     """What a member shows others, and their choices. Never their email."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")

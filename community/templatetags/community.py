@@ -2,9 +2,21 @@
 The discussion under an article. The article template includes it with
 ``{% load community %}{% discussion article %}``, so articles never import
 the community app.
+
+The list of comments is the costly part, so it is cached as a fragment until
+anything readers can see changes (articles.caching). Readers and members who
+have neither written nor reported anything in this discussion all see the
+same list and share a copy; a member with their own comments or reports here
+sees edit links and notices for them, so theirs is rendered afresh. The
+comment form, with its CSRF token, is never cached.
 """
 
 from django import template
+from django.core.cache import cache
+from django.db.models import Q
+from django.template.loader import render_to_string
+
+from articles.caching import content_generation
 
 from ..forms.comments import CommentForm
 from ..models import Comment, Report
@@ -12,30 +24,50 @@ from ..views.comments import COMMENTS_PER_PAGE, why_member_cannot_post
 
 register = template.Library()
 
+THREAD_SECONDS = 600
+
 
 @register.inclusion_tag("community/_discussion.html", takes_context=True)
 def discussion(context, article):
     request = context["request"]
     user = request.user
-    page = Comment.objects.filter(article=article).thread_page(
-        user, request.GET.get("comments"), per_page=COMMENTS_PER_PAGE
-    )
-    reported = set()
-    cannot_post = None
-    if user.is_authenticated:
-        shown = [c.pk for root in page.object_list for c in [root, *root.visible_replies]]
-        reported = set(Report.objects.filter(reporter=user, comment__in=shown).values_list("comment_id", flat=True))
-        cannot_post = why_member_cannot_post(user, article)
+    cannot_post = why_member_cannot_post(user, article) if user.is_authenticated else None
     return {
         "article": article,
-        "page": page,
+        "thread_html": thread_html(request, article),
         "user": user,
         "request": request,
-        "reported": reported,
         "cannot_post": cannot_post,
         "form": CommentForm(article=article) if user.is_authenticated and not cannot_post else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def thread_html(request, article):
+    user = request.user
+    number = request.GET.get("comments", "1")[:10]
+    personal = user.is_authenticated and (
+        Comment.objects.filter(Q(author=user) | Q(reports__reporter=user), article=article).exists()
+    )
+    if personal:
+        return render_thread(article, user, number, personal=True)
+    viewer = "member" if user.is_authenticated else "reader"
+    key = f"thread:{content_generation()}:{article.pk}:{number}:{viewer}"
+    html = cache.get(key)
+    if html is None:
+        html = render_thread(article, user, number, personal=False)
+        cache.set(key, html, THREAD_SECONDS)
+    return html
+
+
+def render_thread(article, user, number, *, personal):
+    page = Comment.objects.filter(article=article).thread_page(user, number, per_page=COMMENTS_PER_PAGE)
+    reported = set()
+    if personal:
+        shown = [c.pk for root in page.object_list for c in [root, *root.visible_replies]]
+        reported = set(Report.objects.filter(reporter=user, comment__in=shown).values_list("comment_id", flat=True))
+    context = {"article": article, "page": page, "user": user, "reported": reported}
+    return render_to_string("community/_thread.html", context)
 
 
 @register.simple_tag

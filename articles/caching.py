@@ -1,0 +1,75 @@
+"""
+Whole pages cached for signed-out readers, and the one number that clears them.
+
+Every change to what readers see (an article or its parts saved, a comment
+posted or decided, a display name changed) moves the content generation on.
+Cache keys carry the generation, so stale pages are never asked for again and
+simply expire. A request with a session cookie (a member, or anyone with a
+message waiting) is never served from, or stored in, the page cache.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+GENERATION_KEY = "content-generation"
+
+
+def content_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Start from the clock, never from 1, so a generation lost from the cache can't come back.
+        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def content_changed():
+    """Call after any change readers could see: every cached page and thread is stale from now on."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        content_generation()
+
+
+def cache_for_readers(view):
+    """Serve signed-out readers a cached copy of the page; render it afresh for everyone else."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{content_generation()}:{path_digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+
+        def store(rendered):
+            if cacheable(request, rendered):
+                cache.set(key, (rendered.content, rendered["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+
+        if getattr(response, "is_rendered", True):
+            store(response)
+        else:  # a TemplateResponse: what it holds is known once it is rendered
+            response.add_post_render_callback(store)
+        return response
+
+    return cached_view
+
+
+def cacheable(request, response):
+    """Only plain, successful pages that hold nothing personal: no cookie set, no CSRF token used."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not response.has_header("Cache-Control")
+    )

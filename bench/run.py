@@ -1,0 +1,522 @@
+#!/usr/bin/env python3
+"""
+The benchmark (issue 5): the site in production mode under gunicorn, over a
+large dataset, on a throwaway database.
+
+    .venv/bin/python bench/run.py                  # SQLite in a temporary folder (make bench)
+    .venv/bin/python bench/run.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/run.py --smoke          # CI: tiny dataset, seconds of load, fails on any error
+
+It migrates a new database (SQLite under a temporary folder; with
+--database-url, a new PostgreSQL database on that server, dropped at the end),
+loads the demo content, times member pages on it (not with --smoke), loads the large dataset
+(generate_large_dataset), times the same pages again, then starts gunicorn
+with DEBUG=0 and the repository's gunicorn.conf.py and measures requests per
+second and p50/p99 latency with wrk (or a Python load generator) for the
+floor (bench/floor_wsgi.py, same settings and gunicorn settings) and the
+pages, and finally has members post comments concurrently through the real
+login and comment forms, counting errors and lost posts.
+
+Requests arrive as if through the TLS proxy production runs behind
+(X-Forwarded-Proto: https). The comment rate limits are raised through
+COMMENT_RATE_LIMITS for the run only: many members post from one address.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import load  # noqa: E402
+from bench.client import PROXY_HEADERS, BenchError, Visitor  # noqa: E402
+
+HOST = "127.0.0.1"
+HEAVY = "/articles/heavy-benchmark-article/"
+TAG = "/tags/clinical-trials/"
+SIZES = {
+    "full": {"articles": 2000, "comments": 200_000, "members": 2000, "heavy_comments": 300},
+    "small": {"articles": 200, "comments": 20_000, "members": 200, "heavy_comments": 300},
+    "smoke": {"articles": 20, "comments": 500, "members": 20, "heavy_comments": 40},
+}
+# (key, label, who asks, path); "floor" is served by bench/floor_wsgi.py.
+PAGES = [
+    ("floor", "floor: bare Django view, 20 KB", None, "/"),
+    ("home", "home page, anonymous (cached)", None, "/"),
+    ("home_member", "home page, member", "reader", "/"),
+    ("heavy", "heavy article, anonymous (cached)", None, HEAVY),
+    ("heavy_member", "heavy article, member (no page cache)", "reader", HEAVY),
+    ("tag", "tag page, anonymous (cached)", None, TAG),
+    ("tag_member", "tag page, member", "reader", TAG),
+]
+TARGETS = {"heavy": 0.5, "heavy_member": 0.06}
+# Pages timed one request at a time on the demo content, then with the large dataset loaded.
+COMPARED = [
+    ("home page", "reader", "/"),
+    ("demo article (STOMP2)", "reader", "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"),
+    ("tag page", "reader", TAG),
+    ("topic page", "reader", "/topics/crohns-disease/"),
+    ("moderation queue", "moderator", "/moderation/"),
+]
+WRITER_EMAIL = "bench-writer-{}@example.org"
+POST_PREFIX = "Benchmark post"
+
+
+def main():
+    options = parse_args()
+    size = "smoke" if options.smoke else "small" if options.small else "full"
+    workdir = Path(tempfile.mkdtemp(prefix="ibdm-bench-"))
+    bench = Bench(options, size, workdir)
+    try:
+        results = bench.run()
+    finally:
+        bench.stop_servers()
+        bench.clean_up()
+        if not options.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report(results)
+    if options.json:
+        Path(options.json).write_text(json.dumps(results, indent=2))
+    failures = results["failures"]
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    sys.exit(1 if failures else 0)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="a PostgreSQL server: the run creates its own database there")
+    parser.add_argument("--redis-url", help="use Redis for the cache (otherwise the database cache table)")
+    parser.add_argument("--small", action="store_true", help="a tenth of the dataset: a quicker full run")
+    parser.add_argument("--smoke", action="store_true", help="CI: tiny dataset, seconds of load, 4 x 10 posts")
+    parser.add_argument("--seconds", type=float, help="measured seconds per page and round (default 5; smoke 2)")
+    parser.add_argument("--rounds", type=int, help="rounds over every page (default 3; smoke 1)")
+    parser.add_argument("--connections", type=int, default=10, help="concurrent connections per page")
+    parser.add_argument("--workers", type=int, help="GUNICORN_WORKERS (default: gunicorn.conf.py's)")
+    parser.add_argument("--writers", type=int, help="members posting at once (default 20; smoke 4)")
+    parser.add_argument("--posts", type=int, help="comments they post in total (default 500; smoke 40)")
+    parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, SQLite database)")
+    parser.add_argument("--json", help="also write the results to this file")
+    options = parser.parse_args()
+    smoke = options.smoke
+    options.seconds = options.seconds or (2 if smoke else 5)
+    options.rounds = options.rounds or (1 if smoke else 3)
+    options.writers = options.writers or (4 if smoke else 20)
+    options.posts = options.posts or (40 if smoke else 500)
+    return options
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Bench:
+    def __init__(self, options, size, workdir):
+        self.options, self.size, self.workdir = options, size, workdir
+        self.servers = {}
+        self.drop_database = lambda: None
+        self.password = secrets.token_urlsafe(16)
+        self.failures = []
+        self.env = self.environment()
+
+    def environment(self):
+        inherited = {"DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_SETTINGS_MODULE", "MEDIA_ROOT", "STATIC_ROOT"}
+        env = {name: value for name, value in os.environ.items() if name not in inherited and "GUNICORN" not in name}
+        env |= {
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": HOST,
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "STATIC_ROOT": str(self.workdir / "static"),
+            "COMMENT_RATE_LIMITS": "member_limit=1000000,ip_limit=1000000",
+            "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        }
+        if self.options.database_url:
+            env["DATABASE_URL"] = self.create_postgres_database(self.options.database_url)
+        else:
+            env["SQLITE_PATH"] = str(self.workdir / "db.sqlite3")
+        if self.options.redis_url:
+            env["REDIS_URL"] = self.options.redis_url
+        if self.options.workers:
+            env["GUNICORN_WORKERS"] = str(self.options.workers)
+        return env
+
+    def create_postgres_database(self, url):
+        import psycopg
+
+        name = f"ibdm_bench_{secrets.token_hex(4)}"
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        self.drop_database = drop
+        return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+    def clean_up(self):
+        """Drop the PostgreSQL database, and this run's keys from Redis."""
+        self.drop_database()
+        if self.options.redis_url:
+            import redis
+
+            client = redis.Redis.from_url(self.options.redis_url)
+            for key in client.scan_iter(f"{self.env['CACHE_KEY_PREFIX']}:*"):
+                client.delete(key)
+
+    # Steps ------------------------------------------------------------------
+
+    def run(self):
+        database = "PostgreSQL" if self.options.database_url else "SQLite"
+        print(f"Benchmark ({self.size} dataset) on {database}, in {self.workdir}", flush=True)
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
+        self.setup_django()
+        compare = self.size != "smoke"
+        results = {"size": self.size, "database": database, "machine": machine(), "sizes": SIZES[self.size]}
+        if compare:
+            self.manage("seed_demo", quiet=True)
+        self.create_visitor_accounts()
+        self.start("site", "ibdmovement.wsgi")
+        # Sessions live in the database: these cookies stay good across restarts of gunicorn.
+        self.cookies = {who: self.log_in(f"bench-{who}@example.org").cookies for who in ("reader", "moderator")}
+        demo_times = self.time_pages() if compare else {}
+        self.stop_servers()
+
+        started = time.perf_counter()
+        self.manage("generate_large_dataset", *self.dataset_options())
+        results["generate_seconds"] = round(time.perf_counter() - started, 1)
+        self.create_writers()
+        self.start("site", "ibdmovement.wsgi")
+        self.start("floor", "bench.floor_wsgi", DJANGO_SETTINGS_MODULE="bench.floor_settings")
+        if compare:
+            large_times = self.time_pages()
+            results["compared"] = [
+                {"page": label, "demo_ms": demo_times[label], "large_ms": large_times[label]}
+                for label, _, _ in COMPARED
+            ]
+        results["pages"] = self.measure_pages()
+        results["load_average_before_after"] = self.load_average
+        results["worker_restarts"] = self.worker_restarts
+        results["writes"] = self.write_benchmark()
+        results["server_log"] = self.check_logs()
+        results["failures"] = self.failures
+        return results
+
+    def manage(self, *args, quiet=False):
+        output = subprocess.DEVNULL if quiet else None
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True, stdout=output)
+
+    def dataset_options(self):
+        return [f"--{name.replace('_', '-')}={value}" for name, value in SIZES[self.size].items()]
+
+    def setup_django(self):
+        """This process reaches the same database, to make accounts and count rows."""
+        os.environ.update(self.env)
+        os.environ["DJANGO_SETTINGS_MODULE"] = "ibdmovement.settings"
+        import django
+
+        django.setup()
+
+    # Accounts ---------------------------------------------------------------
+
+    def create_visitor_accounts(self):
+        from django.contrib.auth.models import Group
+
+        self.make_member("bench-reader@example.org", "Bench reader")
+        moderator = self.make_member("bench-moderator@example.org", "Bench moderator", is_staff=True)
+        moderator.groups.add(Group.objects.get(name="Moderators"))
+        self.close_database()
+
+    def create_writers(self):
+        """Members who may post at once: confirmed, each with an approved comment elsewhere."""
+        from articles.models import Article
+        from community.models import Comment, refresh_comment_count
+
+        open_articles = Article.objects.published().filter(comments_open=True).exclude(slug=HEAVY.split("/")[2])
+        articles = list(open_articles.order_by("-published_at")[:6])
+        self.targets, elsewhere = [a.slug for a in articles[:5]], articles[5]
+        for n in range(self.options.writers):
+            writer = self.make_member(WRITER_EMAIL.format(n), f"Bench writer {n}")
+            Comment.objects.create(
+                article=elsewhere, author=writer, body="My first comment, approved.", status=Comment.Status.APPROVED
+            )
+        refresh_comment_count(elsewhere.pk)
+        self.close_database()
+
+    def make_member(self, email, name, **fields):
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.hashers import make_password
+        from django.utils import timezone
+
+        from community.models import Profile
+
+        if not hasattr(self, "hashed_password"):
+            self.hashed_password = make_password(self.password)
+        user = get_user_model().objects.create(
+            username=email.split("@")[0], email=email, password=self.hashed_password, **fields
+        )
+        Profile.objects.create(user=user, display_name=name, email_confirmed_at=timezone.now())
+        return user
+
+    def close_database(self):
+        from django.db import connections
+
+        connections.close_all()
+
+    def log_in(self, email):
+        return Visitor(HOST, self.servers["site"]["port"]).log_in(email, self.password)
+
+    # Servers ----------------------------------------------------------------
+
+    def start(self, name, app, **env):
+        port = free_port()
+        log = open(self.workdir / f"{name}.log", "a")  # noqa: SIM115 (closed in stop_servers)
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        process = subprocess.Popen(
+            # A control socket of its own: two instances here, and maybe a developer's elsewhere.
+            [gunicorn, "-c", "gunicorn.conf.py", "--control-socket", str(self.workdir / f"{name}.ctl"), app],
+            cwd=ROOT,
+            env=self.env | env | {"GUNICORN_BIND": f"{HOST}:{port}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        self.servers[name] = {"process": process, "port": port, "log": log}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise BenchError(f"gunicorn ({name}) exited: see {log.name}")
+            try:
+                Visitor(HOST, port, timeout=5).request("GET", "/healthz")
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise BenchError(f"gunicorn ({name}) did not answer within a minute")
+
+    def stop_servers(self):
+        for server in self.servers.values():
+            server["process"].terminate()
+        for server in self.servers.values():
+            try:
+                server["process"].wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server["process"].kill()
+                server["process"].wait()
+            server["log"].close()
+        self.servers = {}
+
+    # Reading ----------------------------------------------------------------
+
+    def time_pages(self, rounds=30):
+        """The median time of each compared page, fetched one request at a time."""
+        times = {}
+        for label, who, path in COMPARED:
+            visitor = Visitor(HOST, self.servers["site"]["port"], cookies=dict(self.cookies[who]))
+            for _ in range(3):
+                visitor.get(path)
+            samples = sorted(visitor.get(path).seconds for _ in range(rounds))
+            times[label] = round(samples[len(samples) // 2] * 1000, 2)
+        return times
+
+    def measure_pages(self):
+        """Each page in turn, the floor first, in several rounds: a page's ratio is taken against the floor
+        measured minutes apart at most, so whatever else the machine is doing weighs on both alike."""
+        wrk = None if self.options.python_load else load.find_wrk(install=not self.options.smoke)
+        rounds, seconds = self.options.rounds, self.options.seconds
+        print(
+            f"Load: {'wrk' if wrk else 'the Python load generator'}, {self.options.connections} connections, "
+            f"{rounds} round(s) of {seconds:g} s a page, each after a short warm-up run",
+            flush=True,
+        )
+        pages = {key: self.page_request(key, who, path) for key, _, who, path in PAGES}
+        samples = {key: [] for key in pages}
+        boots_before = {name: self.worker_boots(name) for name in ("site", "floor")}
+        load_before = os.getloadavg()[0]
+        for _ in range(rounds):
+            for key, (port, path, headers) in pages.items():
+                self.load(wrk, port, path, max(1, seconds / 5), headers)  # warm up
+                samples[key].append(self.load(wrk, port, path, seconds, headers))
+        results = {}
+        for key, label, _, _ in PAGES:
+            runs = samples[key]
+            typical = sorted(runs, key=lambda run: run.rps)[len(runs) // 2]
+            ratios = sorted(run.rps / floor.rps for run, floor in zip(runs, samples["floor"], strict=True))
+            results[key] = asdict(typical) | {
+                "label": label,
+                "rps": round(typical.rps, 1),
+                "rps_each_round": [round(run.rps) for run in runs],
+                "errors": sum(run.errors for run in runs),
+                "ratio": round(ratios[len(ratios) // 2], 3),
+            }
+            if results[key]["errors"]:
+                self.failures.append(f"{label}: {results[key]['errors']} errors under load")
+            print(f"  {label}: {typical.rps:.0f} requests/s", flush=True)
+        self.load_average = (round(load_before, 2), round(os.getloadavg()[0], 2))
+        self.worker_restarts = {name: self.worker_boots(name) - boots_before[name] for name in boots_before}
+        return results
+
+    def page_request(self, key, who, path):
+        """Where a page is served and what its visitor sends, checked with one request first."""
+        port = self.servers["floor" if key == "floor" else "site"]["port"]
+        cookies = self.cookies[who] if who else {}
+        response = Visitor(HOST, port, cookies=dict(cookies)).get(path)
+        logged_in = "Log out" in response.text
+        if key != "floor" and logged_in != bool(who):
+            raise BenchError(f"{path} answered as if the visitor were {'' if logged_in else 'not '}logged in")
+        headers = dict(PROXY_HEADERS)
+        if who:
+            headers["Cookie"] = Visitor(HOST, port, cookies=cookies).cookie_header()
+        return port, path, headers
+
+    def load(self, wrk, port, path, seconds, headers):
+        options = {"seconds": seconds, "connections": self.options.connections, "headers": headers}
+        if wrk:
+            return load.run_wrk(wrk, HOST, port, path, **{**options, "seconds": round(seconds)})
+        return load.run_python(HOST, port, path, **options)
+
+    def worker_boots(self, name):
+        """Workers started so far: gunicorn.conf.py's max_requests restarts them under load."""
+        return (self.workdir / f"{name}.log").read_text().count("Booting worker")
+
+    # Writing ----------------------------------------------------------------
+
+    def write_benchmark(self):
+        """Members log in and post concurrently through the real forms; every post must land, once."""
+        port, writers, posts = self.servers["site"]["port"], self.options.writers, self.options.posts
+        started = time.perf_counter()
+        with ThreadPoolExecutor(writers) as pool:
+            visitors = list(pool.map(lambda n: self.log_in(WRITER_EMAIL.format(n)), range(writers)))
+        login_seconds = time.perf_counter() - started
+        shares = [posts // writers + (n < posts % writers) for n in range(writers)]
+        posted, latencies, errors, lock = [], [], [], threading.Lock()
+        start = threading.Barrier(writers)
+
+        def write(n):
+            visitor = Visitor(HOST, port, cookies=visitors[n].cookies)
+            start.wait()
+            for k in range(shares[n]):
+                slug = self.targets[(n + k) % len(self.targets)]
+                try:
+                    comment_id, seconds = visitor.post_comment(slug, f"{POST_PREFIX} {n}-{k}: thank you for this.")
+                    with lock:
+                        posted.append(comment_id)
+                        latencies.append(seconds)
+                except (BenchError, OSError, http.client.HTTPException) as error:
+                    with lock:
+                        errors.append(f"{type(error).__name__}: {error}")
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+        rows, approved, found = self.count_posts(posted)
+        result = {
+            "writers": writers,
+            "sent": posts,
+            "errors": len(errors),
+            "error_examples": sorted(set(errors))[:5],
+            "rows": rows,
+            "lost": posts - rows,
+            "approved": approved,
+            "redirects_to_missing_rows": len(posted) - found,
+            "seconds": round(seconds, 2),
+            "posts_per_second": round(posts / seconds, 1),
+            "post_p50_ms": round(load.percentile(latencies, 50) * 1000, 1),
+            "post_p99_ms": round(load.percentile(latencies, 99) * 1000, 1),
+            "login_seconds": round(login_seconds, 2),
+        }
+        if errors or result["lost"] or result["redirects_to_missing_rows"] or approved != rows:
+            self.failures.append(f"write benchmark: {len(errors)} errors, {result['lost']} lost, {approved} approved")
+        print(f"  writes: {posts} posts by {writers} members in {seconds:.1f} s", flush=True)
+        return result
+
+    def count_posts(self, posted):
+        from community.models import Comment
+
+        mine = Comment.objects.filter(body__startswith=POST_PREFIX)
+        counts = (mine.count(), mine.approved().count(), Comment.objects.filter(pk__in=posted).count())
+        self.close_database()
+        return counts
+
+    def check_logs(self):
+        text = (self.workdir / "site.log").read_text()
+        found = {
+            "database_is_locked": text.count("database is locked"),
+            "server_errors": len(re.findall(r'" 5\d\d ', text)),
+            "tracebacks": text.count("Traceback"),
+        }
+        if any(found.values()):
+            self.failures.append(f"the site's log shows problems: {found}")
+        return found
+
+
+def machine():
+    cpu = Path("/proc/cpuinfo").read_text().splitlines()
+    model = next((line.split(":", 1)[1].strip() for line in cpu if line.startswith("model name")), "unknown CPU")
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
+    return f"{os.cpu_count()} CPUs ({model}), {int(memory) // 1024 // 1024} GB RAM, Python {sys.version.split()[0]}"
+
+
+def report(results):
+    print()
+    print(f"{results['database']}, {results['size']} dataset, {results['machine']}")
+    print(f"generate_large_dataset: {results['generate_seconds']} s")
+    if "compared" in results:
+        print("\nOne request at a time, member/moderator pages: demo content vs large dataset (median ms)")
+        for row in results["compared"]:
+            ratio = row["large_ms"] / row["demo_ms"]
+            flag = "" if ratio <= 1.5 else "  <-- over 1.5x"
+            print(f"  {row['page']:<28} {row['demo_ms']:8.1f} {row['large_ms']:8.1f}  x{ratio:.2f}{flag}")
+    print(f"\n{'page':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8}  req/s each round")
+    for key, row in results["pages"].items():
+        target = ""
+        if key in TARGETS:
+            target = f"  target >= {TARGETS[key]}: {'met' if row['ratio'] >= TARGETS[key] else 'NOT met'}"
+        print(
+            f"{row['label']:<40} {row['rps']:7.0f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['errors']:6d} "
+            f"{row['ratio']:8.3f}  {row['rps_each_round']}{target}"
+        )
+    print(
+        f"(x floor: the median over rounds of the page's req/s over the floor's in the same round; "
+        f"load average {results['load_average_before_after'][0]} before, {results['load_average_before_after'][1]} "
+        f"after; workers restarted by max_requests: {results['worker_restarts']})"
+    )
+    writes = results["writes"]
+    print(
+        f"\nWrites: {writes['writers']} members, {writes['sent']} posts in {writes['seconds']} s "
+        f"= {writes['posts_per_second']} posts/s (POST p50 {writes['post_p50_ms']} ms, "
+        f"p99 {writes['post_p99_ms']} ms); "
+        f"errors {writes['errors']}, lost {writes['lost']}, rows {writes['rows']}"
+    )
+    for example in writes["error_examples"]:
+        print(f"  e.g. {example}")
+    print(f"Server log: {results['server_log']}")
+
+
+if __name__ == "__main__":
+    main()

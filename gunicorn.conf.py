@@ -1,0 +1,28 @@
+"""
+gunicorn settings for IBD Movement: `gunicorn -c gunicorn.conf.py ibdmovement.wsgi`.
+
+Each can be overridden from the environment (GUNICORN_WORKERS, ...), so the
+same file serves a laptop, one small server and a row of app servers.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Two workers per core, plus one: the usual rule for a site that mostly waits on its database.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Restart workers now and then, so a slow leak never grows into an outage.
+max_requests = 2000
+max_requests_jitter = 200
+
+# The access log carries the method, the path without its query string, the
+# status, size and time: no query strings (they can hold search terms), no
+# client addresses, no user agents.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
