@@ -274,3 +274,14 @@ def test_rate_limits_hold_in_the_shared_database_cache(settings):
     results = [is_limited("test", "member-1", limit=3, window=60) for _ in range(5)]
 
     assert results == [False, False, False, True, True]
+
+
+@pytest.mark.parametrize("path", ["/about/", "/contact/", "/community/", "/community/guidelines/", "/privacy/"])
+def test_fixed_pages_are_cached_for_signed_out_readers(client, db, path, django_assert_num_queries):
+    first = client.get(path)
+
+    with django_assert_num_queries(0):
+        second = Client().get(path)
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content

@@ -2,6 +2,9 @@
 
 from django.shortcuts import render
 
+from articles.caching import cache_for_readers
 
+
+@cache_for_readers
 def privacy_page(request):
     return render(request, "community/privacy.html")
