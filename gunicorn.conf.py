@@ -16,8 +16,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Restart workers now and then, so a slow leak never grows into an outage.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 20000
+max_requests_jitter = 2000
 
 # The access log carries the method, the path without its query string, the
 # status, size and time: no query strings (they can hold search terms), no

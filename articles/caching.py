@@ -14,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 
 GENERATION_KEY = "content-generation"
@@ -29,11 +30,18 @@ def content_generation():
 
 
 def content_changed():
-    """Call after any change readers could see: every cached page and thread is stale from now on."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        content_generation()
+    """Call after any change readers could see: every cached page and thread is stale from now on.
+
+    The generation moves on at once and again when the transaction commits, so a page rendered
+    from the old data in between is never kept. It is set, not incremented, so that no cache
+    backend gives it an expiry.
+    """
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def bump_generation():
+    cache.set(GENERATION_KEY, content_generation() + 1, timeout=None)
 
 
 def cache_for_readers(view):

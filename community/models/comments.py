@@ -84,9 +84,10 @@ class CommentQuerySet(models.QuerySet):
 
     def awaiting_review(self):
         """The moderation queue: held or hidden comments, and visible ones with open reports."""
-        open_reports = Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
+        # An IN over the (small) set of open reports uses the indexes; OR EXISTS(...) can't.
+        reported = Report.objects.filter(resolved_at__isnull=True).values("comment_id")
         return self.filter(
-            Q(status=Comment.Status.PENDING) | Q(open_reports, status=Comment.Status.APPROVED),
+            Q(status=Comment.Status.PENDING) | Q(pk__in=reported, status=Comment.Status.APPROVED),
             deleted_at__isnull=True,
         )
 
