@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from .caching import cache_for_readers
+from .caching import cache_for_readers, for_this_generation
 from .models import Article, Contributor, SiteSettings, Topic
 
 ARTICLES_PER_PAGE = 10
@@ -25,14 +25,18 @@ def home(request):
 @cache_for_readers
 def article_detail(request, slug):
     """A published article; drafts and scheduled ones only as a staff preview."""
-    article = get_object_or_404(Article.objects.for_page(), slug=slug)
+    article = for_this_generation(
+        request, ("article", slug), lambda: Article.objects.for_page().filter(slug=slug).first()
+    )
+    if article is None:
+        raise Http404("No article found")
     is_preview = not article.is_published()
     if is_preview and not request.user.has_perm("articles.view_article"):
         raise Http404("No article found")
     context = {
         "article": article,
         "is_preview": is_preview,
-        "disclaimer": SiteSettings.load(),
+        "disclaimer": for_this_generation(request, "site-settings", SiteSettings.load),
     }
     return render(request, "articles/article_detail.html", context)
 

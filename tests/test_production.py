@@ -15,8 +15,9 @@ from unittest import mock
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.logformat import OneLineFormatter
@@ -261,6 +262,58 @@ class TestPageCache:
             second.get(article.get_absolute_url())
 
         assert not any("community_comment" in q["sql"] and "LIMIT 20" in q["sql"] for q in captured.captured_queries)
+
+
+class TestMemberPages:
+    """No whole-page cache for members, but what isn't personal is shared within the generation."""
+
+    def test_a_second_member_pays_only_for_who_they_are(
+        self, member, second_member, third_member, make_article, make_section, make_question, make_comment
+    ):
+        article = make_article()
+        for position in range(8):
+            make_section(article, position=position)
+            make_question(article, position=position)
+        for _ in range(30):
+            make_comment(article, third_member)
+        first, second = Client(), Client()
+        first.force_login(member)
+        second.force_login(second_member)
+        first.get(article.get_absolute_url())
+
+        with CaptureQueriesContext(connection) as captured:
+            response = second.get(article.get_absolute_url())
+
+        assert response.status_code == 200
+        tables = " ".join(q["sql"] for q in captured.captured_queries)
+        # The session, the member with their profile, and whether this thread holds anything of theirs.
+        assert len(captured.captured_queries) == 3, tables
+        for shared in ("articles_article", "articles_section", "articles_topic", "auth_permission"):
+            assert shared not in tables
+
+    def test_a_member_sees_an_edit_at_once(self, client, member, make_article, make_section):
+        article = make_article()
+        section = make_section(article, heading="What the trial found")
+        client.force_login(member)
+        assert "What the trial found" in client.get(article.get_absolute_url()).content.decode()
+
+        section.heading = "What the trial found, corrected"
+        section.save()
+        topic = article.topic
+        topic.name = "Renamed topic"
+        topic.save()
+
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert "What the trial found, corrected" in page
+        assert "Renamed topic" in page
+
+    def test_only_moderators_get_the_moderation_link(self, client, member, moderator, editor, password):
+        for user, shown in ((member, False), (editor, False), (moderator, True)):
+            client.post("/account/login/", {"username": user.email, "password": password})
+            page = client.get("/").content.decode()
+            assert ("Moderation</a>" in page) is shown, user
+            assert "Your account" in page
+            client.post("/account/logout/")
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def thread_html(request, article):
     if personal:
         return render_thread(article, user, number, personal=True)
     viewer = "member" if user.is_authenticated else "reader"
-    key = f"thread:{content_generation()}:{article.pk}:{number}:{viewer}"
+    key = f"thread:{content_generation(request)}:{article.pk}:{number}:{viewer}"
     html = cache.get(key)
     if html is None:
         html = render_thread(article, user, number, personal=False)
