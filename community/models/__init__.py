@@ -6,7 +6,16 @@ line breaks kept, links made safe). Every decision about a comment records
 who made it, when and why, and lands in the moderation log.
 """
 
-from .comments import EDIT_WINDOW, Comment, Report, clean_body, count_links, refresh_comment_count, render_body
+from .comments import (
+    EDIT_WINDOW,
+    Comment,
+    Report,
+    clean_body,
+    count_links,
+    refresh_comment_count,
+    render_body,
+    with_author_records,
+)
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 
@@ -22,4 +31,5 @@ __all__ = [
     "count_links",
     "refresh_comment_count",
     "render_body",
+    "with_author_records",
 ]

@@ -12,8 +12,7 @@ import nh3
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -96,27 +95,18 @@ class CommentQuerySet(models.QuerySet):
 
     def reported(self):
         """Comments with reports that no moderator has dealt with yet."""
-        return self.filter(Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)))
+        return self.filter(pk__in=Report.objects.filter(resolved_at__isnull=True).values("comment_id"))
 
     def for_moderation(self):
         """What the moderation queue shows of each comment, oldest first, in the same few queries however many.
 
-        Each comment carries its open reports (``open_reports``) and its author's record
-        (``author_approved_count``, ``author_removed_count``).
+        Each comment carries its open reports (``open_reports``); ``with_author_records`` adds its
+        author's record to the page of them that is shown.
         """
-
-        def authors_comments(status):
-            counted = Comment.objects.filter(author=OuterRef("author"), status=status).order_by()
-            return Coalesce(Subquery(counted.values("author").annotate(n=Count("pk")).values("n")), 0)
-
         open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
         return (
             self.select_related("article", "author__profile", "parent__author__profile")
             .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
-            .annotate(
-                author_approved_count=authors_comments(Comment.Status.APPROVED),
-                author_removed_count=authors_comments(Comment.Status.REMOVED),
-            )
             .order_by("created_at", "pk")
         )
 
@@ -132,6 +122,27 @@ class CommentQuerySet(models.QuerySet):
             held=Count("pk", filter=Q(status=Comment.Status.PENDING)),
             reported=Count("pk", filter=Q(open_reports)),
         )
+
+
+def with_author_records(comments):
+    """Give each comment ``author_approved_count`` and ``author_removed_count``, in one query for them all.
+
+    Counted for the page of comments shown, not in the queue's query: a subquery per row there
+    would be counted for every comment waiting, before the page is cut from them.
+    """
+    comments = list(comments)
+    authors = {comment.author_id for comment in comments if comment.author_id}
+    counted = (
+        Comment.objects.filter(author__in=authors, status__in=[Comment.Status.APPROVED, Comment.Status.REMOVED])
+        .order_by()
+        .values_list("author", "status")
+        .annotate(n=Count("pk"))
+    )
+    records = {(author, status): n for author, status, n in counted} if authors else {}
+    for comment in comments:
+        comment.author_approved_count = records.get((comment.author_id, Comment.Status.APPROVED), 0)
+        comment.author_removed_count = records.get((comment.author_id, Comment.Status.REMOVED), 0)
+    return comments
 
 
 class Comment(ReaderVisible):
