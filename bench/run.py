@@ -199,6 +199,8 @@ class Bench:
         if compare:
             self.manage("seed_demo", quiet=True)
         self.create_visitor_accounts()
+        if compare:
+            self.fill_demo_queue()
         self.start("site", "ibdmovement.wsgi")
         # Sessions live in the database: these cookies stay good across restarts of gunicorn.
         self.cookies = {who: self.log_in(f"bench-{who}@example.org").cookies for who in ("reader", "moderator")}
@@ -248,6 +250,28 @@ class Bench:
         self.make_member("bench-reader@example.org", "Bench reader")
         moderator = self.make_member("bench-moderator@example.org", "Bench moderator", is_staff=True)
         moderator.groups.add(Group.objects.get(name="Moderators"))
+        self.close_database()
+
+    def fill_demo_queue(self):
+        """A full page of held comments on the demo content, so the queue is compared page for page:
+        the large dataset's queue is longer than a page, the demo's would otherwise hold one comment."""
+        from articles.models import Article
+        from community.models import Comment, render_body
+        from community.views.moderation import COMMENTS_PER_PAGE
+
+        article = Article.objects.published().order_by("published_at").first()
+        authors = [self.make_member(f"bench-held-{n}@example.org", f"Bench newcomer {n}") for n in range(5)]
+        Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                author=authors[n % len(authors)],
+                body=f"A first comment, held for a moderator ({n}).",
+                body_html=render_body(f"A first comment, held for a moderator ({n})."),
+                status=Comment.Status.PENDING,
+                hold_reason=Comment.HoldReason.NEW_MEMBER,
+            )
+            for n in range(COMMENTS_PER_PAGE)
+        )
         self.close_database()
 
     def create_writers(self):

@@ -338,3 +338,28 @@ def test_fixed_pages_are_cached_for_signed_out_readers(client, db, path, django_
 
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
+
+
+class TestGunicornConfig:
+    """gunicorn.conf.py is read by gunicorn itself: load it the way gunicorn does."""
+
+    def load(self, monkeypatch, **environ):
+        import runpy
+
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+
+    def test_access_log_holds_no_addresses_or_query_strings(self, monkeypatch):
+        config = self.load(monkeypatch)
+        for field in ("%(h)s", "%(q)s", "%(r)s", "%(a)s", "%(U)s%(q)s"):
+            assert field not in config["access_log_format"]
+
+    def test_control_socket_is_off_unless_given_a_path(self, monkeypatch):
+        assert self.load(monkeypatch)["control_socket_disable"] is True
+        given = self.load(monkeypatch, GUNICORN_CONTROL_SOCKET="/run/ibdmovement/gunicorn.ctl")
+        assert given["control_socket_disable"] is False
+        assert given["control_socket"] == "/run/ibdmovement/gunicorn.ctl"
+
+    def test_workers_follow_the_environment(self, monkeypatch):
+        assert self.load(monkeypatch, GUNICORN_WORKERS="3")["workers"] == 3
