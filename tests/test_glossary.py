@@ -392,6 +392,22 @@ class TestArticlePage:
 
         assert glossary_queries(queries) == 1
 
+    @pytest.mark.parametrize("count", [1, 20])
+    def test_the_page_costs_the_same_however_many_terms_it_links(
+        self, client, make_article, make_term, django_assert_max_num_queries, count
+    ):
+        words = [f"word{chr(ord('a') + n)}" for n in range(count)]
+        for word in words:
+            make_term(word)
+        article = make_article(opening=" ".join(words), closing=" ".join(words))
+
+        # As tests/test_article_pages.py counts it: the page's 6, the terms, the discussion's 3.
+        with django_assert_max_num_queries(6 + 1 + 3):
+            content = client.get(article.get_absolute_url()).content.decode()
+
+        assert len(links_in(content)) == count
+        assert content.count('class="terms__entry"') == count
+
 
 def glossary_queries(queries):
     return sum("articles_glossaryterm" in query["sql"] for query in queries.captured_queries)
