@@ -594,9 +594,11 @@ class TestAdmin:
 @pytest.mark.django_db
 def test_the_demo_glossary_links_the_stomp2_article_and_loads_once(client):
     call_command("seed_demo", stdout=io.StringIO())
+    first = list(GlossaryTerm.objects.values_list("slug", "updated_at").order_by("slug"))
     call_command("seed_demo", stdout=io.StringIO())
 
-    names = set(GlossaryTerm.objects.values_list("slug", flat=True))
+    assert list(GlossaryTerm.objects.values_list("slug", "updated_at").order_by("slug")) == first
+    names = {slug for slug, _ in first}
     assert {"fistula", "mesenchymal-stem-cells", "placebo", "double-blind", "endpoint", "biologic"} <= names
     assert {"crohns-disease", "ulcerative-colitis", "remission", "randomised-controlled-trial", "perianal"} <= names
     content = client.get("/articles/stem-cell-therapy-perianal-fistulas-stomp2/").content.decode()
