@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from .caching import content_changed
 from .forms import ArticleAdminForm
-from .models import Article, Contributor, Question, Section, SiteSettings, StudyFacts, Topic
+from .models import Article, Contributor, GlossaryTerm, Question, Section, SiteSettings, StudyFacts, Topic
 
 # Web addresses typed without a scheme are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -156,3 +156,22 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    fields = ["term", "slug", "also_matches", "definition"]
+    list_display = ["term", "also_matches", "updated_at", "glossary_link"]
+    search_fields = ["term", "also_matches", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+
+    @admin.display(description="Glossary")
+    def glossary_link(self, term):
+        return format_html(
+            '<a href="{}">View<span class="visually-hidden"> {}</span></a>', term.get_absolute_url(), term.term
+        )
+
+    def delete_queryset(self, request, queryset):
+        # "Delete selected" deletes in bulk, without each term's delete(): clear cached pages here.
+        super().delete_queryset(request, queryset)
+        content_changed()

@@ -23,10 +23,16 @@ def render_markdown(text):
     if not text or not text.strip():
         return ""
     html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return sanitise(html)
+
+
+def sanitise(html, allowed_classes=None):
+    """Keep only what an article needs; ``allowed_classes`` lets the site's own markup keep its classes."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=allowed_classes or {},
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,

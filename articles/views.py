@@ -1,4 +1,4 @@
-"""Reader-facing pages: home, article, topic, tag and author lists."""
+"""Reader-facing pages: home, article, topic, tag and author lists, and the glossary."""
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from .caching import cache_for_readers, for_this_generation
-from .models import Article, Contributor, SiteSettings, Topic
+from .glossary import linked_prose
+from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 
 ARTICLES_PER_PAGE = 10
 
@@ -37,6 +38,7 @@ def article_detail(request, slug):
         "article": article,
         "is_preview": is_preview,
         "disclaimer": for_this_generation(request, "site-settings", SiteSettings.load),
+        "prose": for_this_generation(request, ("prose", article.pk), lambda: linked_prose(article)),
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -64,6 +66,13 @@ def author_detail(request, slug):
     page = paginate(request, articles.filter(author=author))
     reviewed = articles.filter(medical_reviewer=author)[:5]
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "reviewed": reviewed})
+
+
+@cache_for_readers
+def glossary(request):
+    """Every term, A to Z, each with an anchor that articles link to."""
+    letters = GlossaryTerm.objects.by_letter()
+    return render(request, "articles/glossary.html", {"letters": letters, "has_terms": any(g.terms for g in letters)})
 
 
 def healthz(request):

@@ -263,3 +263,85 @@ APPOINTMENT = {
 }
 
 ARTICLES = [TRIAL_WORDS, FATIGUE, STOMP2, APPOINTMENT]
+
+# The demo glossary: (term, slug, also matches, plain-language definition in Markdown).
+# Starter words for the demo only; on a real site editors write and review their own.
+GLOSSARY = [
+    (
+        "biologic",
+        "biologic",
+        "biologics, biologic medicine, biologic medicines",
+        "A medicine made from living cells rather than mixed from chemicals. Biologics used in IBD, such as "
+        "anti-TNF medicines, block one of the signals the immune system uses to keep inflammation going. They "
+        "are given as an injection or a drip.",
+    ),
+    (
+        "Crohn's disease",
+        "crohns-disease",
+        "Crohn's, Crohns",
+        "A lifelong condition in which parts of the gut become inflamed. It can affect anywhere from the mouth to "
+        "the anus, often in patches, and can go through the whole thickness of the gut wall.",
+    ),
+    (
+        "double-blind",
+        "double-blind",
+        "double blind, double-blinded",
+        "A way of running a trial in which neither the people taking part nor the doctors judging the results "
+        "know who is getting the real treatment, so hopes can't colour the answers.",
+    ),
+    (
+        "endpoint",
+        "endpoint",
+        "endpoints, primary endpoint, primary endpoints",
+        "The result a trial sets out to measure, decided before it starts, such as how many people's fistulas "
+        "have healed after 24 weeks. The *primary* endpoint is the main one the trial is judged on.",
+    ),
+    (
+        "fistula",
+        "fistula",
+        "fistulas, fistulae",
+        "A tunnel that forms between two parts of the body that shouldn't be joined, for example from the bowel "
+        "to the skin near the bottom. Fistulas are a known complication of Crohn's disease.",
+    ),
+    (
+        "mesenchymal stem cells",
+        "mesenchymal-stem-cells",
+        "mesenchymal stem cell, MSCs",
+        "Cells found in places such as bone marrow and fat that can calm inflammation and help tissue repair. "
+        "Researchers are testing whether they can help fistulas heal.",
+    ),
+    (
+        "perianal",
+        "perianal",
+        "",
+        "Around the anus, the opening at the end of the bowel. A perianal fistula opens onto the skin there.",
+    ),
+    (
+        "placebo",
+        "placebo",
+        "placebos, dummy treatment",
+        "A dummy treatment that looks just like the real one but has no active ingredient. Comparing the two "
+        "shows how much of any improvement comes from the treatment itself.",
+    ),
+    (
+        "randomised controlled trial",
+        "randomised-controlled-trial",
+        "randomized controlled trial, randomised controlled trials, RCT, RCTs",
+        "A study in which people are put into groups by chance, one getting the treatment being tested and "
+        "another a comparison, such as a placebo. It is the fairest way to test whether a treatment works.",
+    ),
+    (
+        "remission",
+        "remission",
+        "",
+        "A time when IBD is quiet: few or no symptoms, and often little or no inflammation on tests. Remission "
+        "is not a cure, and keeping it is a main aim of treatment.",
+    ),
+    (
+        "ulcerative colitis",
+        "ulcerative-colitis",
+        "",
+        "A lifelong condition in which the lining of the large bowel (the colon and rectum) becomes inflamed "
+        "and develops ulcers. Unlike Crohn's disease, it affects only the large bowel.",
+    ),
+]

@@ -1,5 +1,6 @@
 """
-Load the demo articles: contributors and four articles, one of them scheduled.
+Load the demo articles: contributors and four articles, one of them scheduled,
+and the demo glossary their words link to.
 
 Safe to run again: an article already there is left exactly as it is.
 ``seed_demo`` (in the community app) runs this, then adds accounts and comments.
@@ -15,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from articles.management.demo_content import ARTICLES, CONTRIBUTORS
-from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from articles.management.demo_content import ARTICLES, CONTRIBUTORS, GLOSSARY
+from articles.models import Article, Contributor, GlossaryTerm, Question, Section, StudyFacts, Topic
 
 PALETTES = {
     2: [(0, 90, 91), (224, 200, 160), (127, 209, 207), (246, 241, 232)],
@@ -32,10 +33,21 @@ class Command(BaseCommand):
         contributors = {c["slug"]: self.ensure_contributor(c) for c in CONTRIBUTORS}
         for data in ARTICLES:
             self.ensure_article(data, contributors)
+        for term, slug, also_matches, definition in GLOSSARY:
+            self.ensure_term(term, slug, also_matches, definition)
 
     def ensure_contributor(self, data):
         contributor, _ = Contributor.objects.get_or_create(slug=data["slug"], defaults=data)
         return contributor
+
+    def ensure_term(self, term, slug, also_matches, definition):
+        """Add a glossary term unless one with its slug is there already (perhaps edited: leave it)."""
+        if GlossaryTerm.objects.filter(slug=slug).exists():
+            return
+        glossary_term = GlossaryTerm(term=term, slug=slug, also_matches=also_matches, definition=definition)
+        glossary_term.full_clean()
+        glossary_term.save()
+        self.stdout.write(self.style.SUCCESS(f"Added glossary term: {term}"))
 
     @transaction.atomic
     def ensure_article(self, data, contributors):
