@@ -404,8 +404,9 @@ class TestQueryCounts:
     TAG_PAGE_QUERIES = LIST_PAGE_QUERIES + 1  # and the tag
     AUTHOR_PAGE_QUERIES = LIST_PAGE_QUERIES + 2  # and the author, and the articles they reviewed
     # navigation, the article with its byline and study, tags, sections, questions, disclaimer;
-    # then the discussion: its count, a page of comments and their replies
-    ARTICLE_PAGE_QUERIES = 6 + 3
+    # then the discussion: its count, a page of comments and their replies;
+    # then the related articles, all in one query
+    ARTICLE_PAGE_QUERIES = 6 + 3 + 1
 
     @pytest.fixture
     def make_articles(self, make_article, make_contributor):
