@@ -339,6 +339,16 @@ class TestFeeds:
         assert ("application/rss+xml", "/feeds/tags/stem-cells.rss") in tag_links
         assert ("application/atom+xml", "/feeds/tags/stem-cells.atom") in tag_links
 
+    def test_topic_and_tag_pages_offer_their_feeds_to_readers_too(self, client, make_article):
+        make_article(tags=["Stem cells"])
+
+        topic_page = client.get("/topics/treatments/").content.decode()
+        tag_page = client.get("/tags/stem-cells/").content.decode()
+
+        assert '<a href="/feeds/topics/treatments.rss">RSS feed</a>' in topic_page
+        assert '<a href="/feeds/topics/treatments.atom">Atom feed</a>' in topic_page
+        assert '<a href="/feeds/tags/stem-cells.rss">RSS feed</a>' in tag_page
+
 
 # Sitemap and robots.txt -----------------------------------------------------
 
