@@ -350,6 +350,28 @@ class TestFeeds:
         assert '<a href="/feeds/tags/stem-cells.rss">RSS feed</a>' in tag_page
 
 
+@pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        (RSS, 2),  # the articles with topic and author, their tags
+        ("/feeds/tags/trials.atom", 2 + 2),  # and the tag, and whether it has a published article
+        ("/sitemap.xml", 4 * 2),  # articles, topics, tags and authors: each counted, then listed
+    ],
+)
+def test_feeds_and_sitemap_cost_the_same_with_1_or_20_articles(
+    client, make_article, make_contributor, django_assert_max_num_queries, count, url, queries
+):
+    for n in range(count):
+        make_article(tags=["Trials", f"tag {n}"], medical_reviewer=make_contributor(), reviewed_on=date(2025, 1, 1))
+
+    with django_assert_max_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.count(b"/articles/") >= count
+
+
 # Sitemap and robots.txt -----------------------------------------------------
 
 
