@@ -19,17 +19,22 @@ STOMP2 = "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"
 
 
 @pytest.mark.parametrize(
-    ("path", "name"),
-    [(STOMP2, "article-related"), ("/topics/crohns-disease/", "topic-feeds"), ("/tags/clinical-trials/", "tag-feeds")],
+    ("path", "name", "scheme"),
+    [
+        (STOMP2, "article-related", "light"),
+        (STOMP2, "article-related-dark", "dark"),
+        ("/topics/crohns-disease/", "topic-feeds", "light"),
+        ("/tags/clinical-trials/", "tag-feeds", "light"),
+    ],
 )
 def test_pages_with_related_articles_and_feed_links_pass_axe_and_run_no_script_from_their_data(
-    demo_site, browser, path, name
+    demo_site, browser, path, name, scheme
 ):
     chromium = browser()
 
     problems = []
-    for view in check_page(chromium, demo_site.url, path, name):
-        seen = f"{path} at {view.width}px"
+    for view in check_page(chromium, demo_site.url, path, name, color_scheme=scheme):
+        seen = f"{path} at {view.width}px, {scheme}"
         if view.response.status != 200:
             problems.append(f"{seen}: status {view.response.status}")
         if view.results.violations_count:
