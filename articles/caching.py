@@ -59,18 +59,20 @@ class GenerationMemo:
 
     Each worker keeps its own copy: the generation, shared through the cache, says when they are
     all stale, and holding the objects in memory saves the cache round trip as well as the queries.
-    Only one generation is held, and at most ``limit`` entries of it, so memory stays bounded.
+    Only one generation is held, at most ``limit`` entries of it, and none for longer than the page
+    cache keeps a page, so what depends on the clock (a scheduled article going live) shows as soon.
     """
 
     def __init__(self, limit=500):
         self.limit = limit
-        self.generation = None
-        self.entries = {}
+        self.clear()
 
     def get(self, generation, key, compute):
-        if generation != self.generation:
+        now = time.monotonic()
+        if generation != self.generation or now >= self.expires:
             self.clear()
             self.generation = generation
+            self.expires = now + settings.PAGE_CACHE_SECONDS
         try:
             return self.entries[key]
         except KeyError:
@@ -83,6 +85,7 @@ class GenerationMemo:
 
     def clear(self):
         self.generation = None
+        self.expires = 0
         self.entries = {}
 
 

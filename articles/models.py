@@ -11,18 +11,23 @@ import unicodedata
 from typing import NamedTuple
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from .caching import content_changed
 from .images import make_renditions
 from .rendering import render_markdown
+
+# Link previews (Open Graph, Twitter cards) ask for images about this wide.
+SOCIAL_IMAGE_WIDTH = 1200
 
 
 class ReaderVisible(models.Model):
@@ -348,6 +353,45 @@ class Article(ReaderVisible):
             return None
         rendition = self.hero_renditions[len(self.hero_renditions) // 2]
         return {**rendition, "url": self.hero_image.storage.url(rendition["name"])}
+
+    @cached_property
+    def social_image(self):
+        """The rendition link previews and search engines show: 1200 wide, or the widest there is."""
+        if not self.hero_renditions:
+            return None
+        fitting = [r for r in self.hero_renditions if r["width"] <= SOCIAL_IMAGE_WIDTH]
+        rendition = max(fitting or self.hero_renditions, key=lambda r: r["width"])
+        return {**rendition, "url": self.hero_image.storage.url(rendition["name"])}
+
+    def related_articles(self, limit=3):
+        """Published articles that share this one's tags or topic: most shared tags first, then newest.
+
+        One query, with the shared tags counted in a subquery so that the
+        database never groups whole article rows. Reads ``self.tags.all()``,
+        which ``for_page()`` has already prefetched.
+        """
+        tag_ids = [tag.pk for tag in self.tags.all()]
+        tagged = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids)
+        if tag_ids:
+            shared_tags = Subquery(
+                tagged.filter(object_id=OuterRef("pk"))
+                .order_by()
+                .values("object_id")
+                .annotate(n=Count("*"))
+                .values("n")
+            )
+            sharing = Q(topic_id=self.topic_id) | Q(pk__in=tagged.values("object_id"))
+        else:
+            shared_tags, sharing = Value(0), Q(topic_id=self.topic_id)
+        related = (
+            Article.objects.published()
+            .for_cards()
+            .filter(sharing)
+            .exclude(pk=self.pk)
+            .annotate(shared_tags=Coalesce(shared_tags, 0))
+            .order_by("-shared_tags", "-published_at", "-id")
+        )
+        return list(related[:limit])
 
 
 class OrderedPart(ReaderVisible):

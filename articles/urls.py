@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import views
+from . import feeds, views
 from .caching import cache_for_readers
 
 
@@ -24,4 +24,11 @@ urlpatterns = [
     path("editorial-policy/", page("pages/editorial_policy.html"), name="editorial_policy"),
     path("disclaimer/", page("pages/disclaimer.html"), name="disclaimer"),
     path("contact/", page("pages/contact.html"), name="contact"),
+    # Feeds: every published article, one topic's, one tag's; RSS and Atom.
+    path("feeds/articles.rss", cache_for_readers(feeds.ArticlesFeed()), name="feed_rss"),
+    path("feeds/articles.atom", cache_for_readers(feeds.ArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/topics/<slug:slug>.rss", cache_for_readers(feeds.TopicFeed()), name="topic_feed_rss"),
+    path("feeds/topics/<slug:slug>.atom", cache_for_readers(feeds.TopicAtomFeed()), name="topic_feed_atom"),
+    path("feeds/tags/<str:slug>.rss", cache_for_readers(feeds.TagFeed()), name="tag_feed_rss"),
+    path("feeds/tags/<str:slug>.atom", cache_for_readers(feeds.TagAtomFeed()), name="tag_feed_atom"),
 ]

@@ -39,6 +39,7 @@ def article_detail(request, slug):
         "is_preview": is_preview,
         "disclaimer": for_this_generation(request, "site-settings", SiteSettings.load),
         "prose": for_this_generation(request, ("prose", article.pk), lambda: linked_prose(article)),
+        "related": for_this_generation(request, ("related", article.pk), article.related_articles),
     }
     return render(request, "articles/article_detail.html", context)
 

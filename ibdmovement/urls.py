@@ -1,9 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles import views as article_views
+from articles.caching import cache_for_readers
+from articles.sitemaps import SITEMAPS
+from community.sitemaps import CommunityPageSitemap
 
 admin.site.site_header = "IBD Movement editorial"
 admin.site.site_title = "IBD Movement editorial"
@@ -12,6 +17,13 @@ admin.site.index_title = "Articles and site settings"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
+    path(
+        "sitemap.xml",
+        cache_for_readers(sitemap),
+        {"sitemaps": {**SITEMAPS, "community": CommunityPageSitemap}},
+        name="sitemap",
+    ),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("", include("articles.urls")),
     path("", include("community.urls")),
 ]

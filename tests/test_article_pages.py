@@ -405,8 +405,9 @@ class TestQueryCounts:
     AUTHOR_PAGE_QUERIES = LIST_PAGE_QUERIES + 2  # and the author, and the articles they reviewed
     # navigation, the article with its byline and study, tags, sections, questions, disclaimer;
     # the glossary terms, once, when the linked prose isn't cached yet (articles/glossary.py);
-    # then the discussion: its count, a page of comments and their replies
-    ARTICLE_PAGE_QUERIES = 6 + 1 + 3
+    # then the discussion: its count, a page of comments and their replies;
+    # then the related articles, all in one query
+    ARTICLE_PAGE_QUERIES = 6 + 1 + 3 + 1
 
     @pytest.fixture
     def make_articles(self, make_article, make_contributor):

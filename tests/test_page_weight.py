@@ -33,6 +33,8 @@ class Resources(HTMLParser):
             self.stylesheets.append(attrs["href"])
         elif tag == "script" and "src" in attrs:
             self.scripts.append(attrs)
+        elif tag == "script" and attrs.get("type") == "application/ld+json":
+            pass  # structured data for search engines: never run, so not a script to CSP
         elif tag in ("script", "style"):
             self.inline.append(tag)
         if "style" in attrs or any(name.startswith("on") for name in attrs):

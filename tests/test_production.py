@@ -20,6 +20,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import caching
 from articles.logformat import OneLineFormatter
 from community.models import Comment
 from community.ratelimit import is_limited
@@ -306,6 +307,21 @@ class TestMemberPages:
         page = client.get(article.get_absolute_url()).content.decode()
         assert "What the trial found, corrected" in page
         assert "Renamed topic" in page
+
+    def test_what_workers_keep_for_a_generation_expires_with_the_page_cache(self, settings):
+        memo = caching.GenerationMemo()
+        computed = []
+
+        def compute():
+            computed.append(1)
+            return len(computed)
+
+        assert memo.get(1, "key", compute) == memo.get(1, "key", compute) == 1
+        assert memo.get(2, "key", compute) == 2  # a new generation
+        settings.PAGE_CACHE_SECONDS = 0
+        memo.clear()
+        assert memo.get(2, "key", compute) == 3
+        assert memo.get(2, "key", compute) == 4  # expired at once
 
     def test_only_moderators_get_the_moderation_link(self, client, member, moderator, editor, password):
         for user, shown in ((member, False), (editor, False), (moderator, True)):
