@@ -430,7 +430,7 @@ class ArticleCorrection(ReaderVisible):
     )
     text_html = models.TextField(editable=False, default="")
     published_at = models.DateTimeField(
-        default=timezone.now, help_text="The date readers see on the note. Not in the future."
+        default=timezone.now, help_text="The date readers see on the note: today or earlier."
     )
 
     class Meta:
@@ -454,7 +454,8 @@ class ArticleCorrection(ReaderVisible):
         return "Corrected" if self.kind == self.Kind.CORRECTION else "Updated"
 
     def clean(self):
-        if self.published_at and self.published_at > timezone.now():
+        # Readers see the date only, so any time today is fine; a later day would be a promise.
+        if self.published_at and timezone.localdate(self.published_at) > timezone.localdate():
             raise ValidationError({"published_at": "A correction shows at once: its date can't be in the future."})
 
 

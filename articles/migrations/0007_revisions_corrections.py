@@ -15,7 +15,7 @@ from django.db import migrations, models
 
 EDITOR_PERMISSIONS = {
     ("articles", "articlecorrection"): ["add", "change", "delete", "view"],
-    ("articles", "articleduereview"): ["view"],
+    ("articles", "articledueforreview"): ["view"],
     # History and compare need to read revisions; restoring also needs change_article, which editors have.
     ("reversion", "revision"): ["view"],
     ("reversion", "version"): ["view"],
@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
                     "published_at",
                     models.DateTimeField(
                         default=django.utils.timezone.now,
-                        help_text="The date readers see on the note. Not in the future.",
+                        help_text="The date readers see on the note: today or earlier.",
                     ),
                 ),
                 (
