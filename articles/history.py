@@ -160,4 +160,5 @@ def display(obj, model_field):
         return formats.date_format(value, "j F Y")
     if isinstance(model_field, models.FileField):
         return getattr(value, "name", str(value))
-    return str(value)
+    # Browsers send line breaks as CRLF, seeds and scripts as LF: not a change worth showing.
+    return str(value).replace("\r\n", "\n")

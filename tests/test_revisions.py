@@ -70,7 +70,9 @@ def study_row(study, **changes):
 def current_data(article, **fields):
     """What the change form posts for the article as it is now, with ``fields`` changed."""
     now = {"headline": article.headline, "slug": article.slug, "standfirst": article.standfirst,
-           "opening": article.opening, "summary": article.summary, "tags": "Biologics"}  # fmt: skip
+           "opening": article.opening, "summary": article.summary, "tags": "Biologics",
+           "published_at_0": f"{timezone.localtime(article.published_at):%Y-%m-%d}",
+           "published_at_1": f"{timezone.localtime(article.published_at):%H:%M:%S}"}  # fmt: skip
     data = article_form_data(article.topic, article.author, **(now | fields))
     data = with_rows(data, "sections", [section_row(s) for s in article.sections.all()])
     data = with_rows(data, "questions", [question_row(q) for q in article.questions.all()])
@@ -221,6 +223,20 @@ def test_compare_puts_the_older_revision_first_whichever_way_it_is_asked(editor_
     content = editor_client.get(compare_url(changed_article, second.pk, first.pk)).content.decode()
 
     assert "<del>first</del>" in content and "<ins>second</ins>" in content
+
+
+def test_compare_ignores_line_endings_that_browsers_change(editor_client, admin_article):
+    data = current_data(admin_article, opening="First line.\nSecond line.")
+    data = with_rows(data, "sections", [section_row(admin_article.sections.get())])
+    editor_client.post(f"/admin/articles/article/{admin_article.pk}/change/", data)
+    data["opening"] = "First line.\r\nSecond line."
+    editor_client.post(f"/admin/articles/article/{admin_article.pk}/change/", data)
+    _, second, third = revisions_of(admin_article)
+
+    response = editor_client.get(compare_url(admin_article, second.pk, third.pk))
+
+    assert response.context["parts"] == []
+    assert "Nothing an editor writes changed between these two revisions" in response.content.decode()
 
 
 def test_compare_escapes_what_editors_typed(editor_client, admin_article):
