@@ -281,6 +281,13 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).review_overdue()
 
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "title": "Articles due for review",
+            "subtitle": "Published articles past their next review date, longest overdue first.",
+        }
+        return super().changelist_view(request, context | (extra_context or {}))
+
     @admin.display(description="Article", ordering="headline")
     def article_link(self, article):
         return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article)

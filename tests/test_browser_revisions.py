@@ -81,7 +81,7 @@ def test_the_page_shows_the_notes_and_the_review_note_where_readers_look(demo_si
     assert page.url.endswith("#corrections")
 
 
-def test_the_editor_sees_history_compares_and_opens_a_revision_in_admin(demo_site, browser):
+def test_the_editor_sees_history_compares_and_opens_a_revision_in_admin(demo_site, corrected_overdue_article, browser):
     from articles.models import Article, Section
 
     article = Article.objects.get(slug="fatigue-and-ibd-what-can-help")
@@ -115,7 +115,8 @@ def test_the_editor_sees_history_compares_and_opens_a_revision_in_admin(demo_sit
     audit(page, "admin-article-revision", 1280)
 
     page.goto(f"{demo_site.url}/admin/articles/articledueforreview/")
-    assert page.get_by_role("heading", name="Select article due for review to view").count() == 1
+    assert page.get_by_role("heading", name="Articles due for review").count() == 1
+    assert page.get_by_role("link", name=corrected_overdue_article.headline).count() == 1
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         audit(page, "admin-due-for-review", width)

@@ -692,6 +692,7 @@ def test_articles_due_for_review_are_listed_for_editors_longest_overdue_first(
     content = response.content.decode()
     assert f'href="/admin/articles/article/{articles["overdue"].pk}/change/"' in content
     assert "Add article due for review" not in content
+    assert "<h1>Articles due for review</h1>" in content
 
 
 def test_moderators_do_not_see_the_review_list_in_admin(client, moderator):
