@@ -1,20 +1,43 @@
 """
 The editors' workplace. The article form follows the order of the page:
 headline, hero image, opening, source and summary, the study at a glance,
-analysis sections, questions, closing, then byline and publishing.
+analysis sections, questions, corrections, closing, then byline and publishing.
+
+Every save of an article keeps a revision (django-reversion's VersionAdmin):
+editors see the history, compare two revisions and restore one.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .caching import content_changed
-from .forms import ArticleAdminForm
-from .models import Article, Contributor, GlossaryTerm, Question, Section, SiteSettings, StudyFacts, Topic
+from .forms import ArticleAdminForm, CompareRevisionsForm
+from .history import compare_revisions
+from .models import (
+    Article,
+    ArticleCorrection,
+    ArticleDueForReview,
+    Contributor,
+    GlossaryTerm,
+    Question,
+    Section,
+    SiteSettings,
+    StudyFacts,
+    Topic,
+)
 
 # Web addresses typed without a scheme are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -41,8 +64,35 @@ class QuestionInline(admin.TabularInline):
     fields = ["text", "position"]
 
 
+class CorrectionInline(admin.StackedInline):
+    model = ArticleCorrection
+    extra = 0
+    fields = ["kind", "published_at", "text"]
+    verbose_name_plural = "Corrections and updates: shown near the top of the page, newest first"
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Which articles need their medical review: overdue means published and past the next review date."""
+
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Review overdue"), ("soon", "Due within 30 days"), ("none", "No review date")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.review_overdue(today)
+        if self.value() == "soon":
+            return queryset.published().filter(next_review_due__gte=today, next_review_due__lte=today + timedelta(30))
+        if self.value() == "none":
+            return queryset.filter(next_review_due__isnull=True)
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
@@ -63,19 +113,27 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
         (
             "Byline and medical review",
-            {"classes": ["after-inlines"], "fields": ["author", "medical_reviewer", "reviewed_on"]},
+            {
+                "classes": ["after-inlines"],
+                "fields": ["author", "medical_reviewer", "reviewed_on", "next_review_due"],
+            },
         ),
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
         ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
-    inlines = [StudyFactsInline, SectionInline, QuestionInline]
+    inlines = [StudyFactsInline, SectionInline, QuestionInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
-    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "comment_count", "page_link"]
-    list_filter = ["status", "kind", "topic", "author", "comments_open"]
+    list_display = [
+        "headline", "kind", "status", "published_at", "is_live", "next_review_due", "review_overdue", "topic",
+        "comment_count", "page_link",
+    ]  # fmt: skip
+    list_filter = ["status", ReviewFilter, "kind", "topic", "author", "comments_open"]
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"
     actions = ["publish_selected", "unpublish_selected"]
+    object_history_template = "admin/articles/article/object_history.html"
+    history_latest_first = True
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -84,6 +142,89 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="Readers can see it")
     def is_live(self, article):
         return article.is_published()
+
+    @admin.display(boolean=True, description="Review overdue")
+    def review_overdue(self, article):
+        return article.is_review_overdue
+
+    # History, compare and restore: editors only. Moderators may view articles, but not their history.
+
+    def has_history_permission(self, request):
+        return self.has_change_permission(request) and request.user.has_perm("reversion.view_version")
+
+    def check_history_permission(self, request):
+        if not self.has_history_permission(request):
+            raise PermissionDenied
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision, newest first, each with its restore link and its predecessor to compare with."""
+        self.check_history_permission(request)
+        versions = list(
+            Version.objects.get_for_object_reference(Article, unquote(object_id))
+            .select_related("revision__user")
+            .order_by("-pk")
+        )
+        rows = [
+            {
+                "version": version,
+                "previous": versions[index + 1] if index + 1 < len(versions) else None,
+                "restore_url": reverse("admin:articles_article_revision", args=[object_id, version.pk]),
+            }
+            for index, version in enumerate(versions)
+        ]
+        context = {"rows": rows, "compare_url": reverse("admin:articles_article_compare", args=[object_id])}
+        return super().history_view(request, object_id, context | (extra_context or {}))
+
+    def recoverlist_view(self, request, extra_context=None):
+        self.check_history_permission(request)
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        self.check_history_permission(request)
+        return super().recover_view(request, version_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Show an old revision in the form; saving it restores it (django-reversion reverts, then saves)."""
+        self.check_history_permission(request)
+        live = Article.objects.filter(pk=unquote(object_id)).values("comment_count").first()
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302 and live:
+            # The revert wrote the stored rows as they were, without save(): keep the live comment
+            # count, and render the restored Markdown again so the page and its cache follow.
+            article = Article.objects.get(pk=unquote(object_id))
+            article.comment_count = live["comment_count"]
+            article.render_again()
+        return response
+
+    def compare_view(self, request, object_id):
+        """Two revisions of the article side by side, field by field, chosen on the history page."""
+        self.check_history_permission(request)
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        form = CompareRevisionsForm(request.GET, versions=versions)
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+            return redirect("admin:articles_article_history", object_id)
+        old, new = form.ordered_versions()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Compare revisions of “{article.headline}”",
+            "old": old,
+            "new": new,
+            "parts": compare_revisions(old.revision, new.revision),
+            "history_url": reverse("admin:articles_article_history", args=[object_id]),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
 
     @admin.display(description="Page")
     def page_link(self, article):
@@ -127,6 +268,39 @@ class ArticleAdmin(admin.ModelAdmin):
             article.save()
             count += 1
         self.message_user(request, ngettext("Unpublished %d article.", "Unpublished %d articles.", count) % count)
+
+
+@admin.register(ArticleDueForReview)
+class ArticleDueForReviewAdmin(admin.ModelAdmin):
+    """Published articles past their next review date, the longest overdue first. Open one to review it."""
+
+    list_display = ["article_link", "next_review_due", "reviewed_on", "medical_reviewer", "topic"]
+    list_display_links = None
+    list_select_related = ["medical_reviewer", "topic"]
+    ordering = ["next_review_due", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).review_overdue()
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "title": "Articles due for review",
+            "subtitle": "Published articles past their next review date, longest overdue first.",
+        }
+        return super().changelist_view(request, context | (extra_context or {}))
+
+    @admin.display(description="Article", ordering="headline")
+    def article_link(self, article):
+        return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Contributor)

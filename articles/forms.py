@@ -31,8 +31,8 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",
-            "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "status", "published_at",
-            "comments_open",
+            "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "next_review_due", "status",
+            "published_at", "comments_open",
         ]  # fmt: skip
         field_classes = {"hero_image": HeroImageField}
         widgets = {
@@ -41,3 +41,28 @@ class ArticleAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 10}),
             "closing": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class CompareRevisionsForm(forms.Form):
+    """The two revisions an editor picked on the history page; the older one is always the "before"."""
+
+    NOT_IN_HISTORY = "That revision isn't in this article's history. Choose two revisions from the list."
+    old = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": "Choose the earlier revision.", "invalid_choice": NOT_IN_HISTORY}
+    )
+    new = forms.ModelChoiceField(
+        queryset=None, error_messages={"required": "Choose the later revision.", "invalid_choice": NOT_IN_HISTORY}
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old"].queryset = self.fields["new"].queryset = versions
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("old") and cleaned.get("old") == cleaned.get("new"):
+            raise forms.ValidationError("Choose two different revisions to compare.")
+        return cleaned
+
+    def ordered_versions(self):
+        return sorted([self.cleaned_data["old"], self.cleaned_data["new"]], key=lambda version: version.pk)

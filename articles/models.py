@@ -6,10 +6,12 @@ Markdown from editors is rendered to sanitised HTML once, when it is saved,
 into the ``*_html`` fields that templates show.
 """
 
+import calendar
 import string
 import unicodedata
 from typing import NamedTuple
 
+import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -133,10 +135,28 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
         return self.select_related("topic", "author", "medical_reviewer", "study").prefetch_related(
-            "tags", "sections", "questions"
+            "tags", "sections", "questions", "corrections"
         )
 
+    def review_overdue(self, today=None):
+        """Published articles whose next medical review date has passed."""
+        return self.published().filter(next_review_due__lt=today or timezone.localdate())
 
+
+REVIEW_INTERVAL_MONTHS = 12
+
+
+def months_after(day, months):
+    """The same day of the month, ``months`` later; the month's last day when it is shorter (29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# A revision holds the article with its sections, questions and study facts, so that
+# history, compare and restore treat the page as one. Corrections are left out on purpose:
+# restoring an old text must never take a published correction off the page.
+@reversion.register(follow=["sections", "questions", "study"])
 class Article(ReaderVisible):
     class Kind(models.TextChoices):
         RESEARCH_NEWS = "research", "Research news"
@@ -211,6 +231,12 @@ class Article(ReaderVisible):
         help_text="The clinician who checked this article, if any.",
     )
     reviewed_on = models.DateField(null=True, blank=True, help_text="When the medical reviewer last checked it.")
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"When the article should next be checked. Left empty, it is set to {REVIEW_INTERVAL_MONTHS} months "
+        "after the review date. Readers see it; once it has passed, the page says the article is due for review.",
+    )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -261,6 +287,7 @@ class Article(ReaderVisible):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.set_default_review_due()
         self.opening_html = render_markdown(self.opening)
         self.summary_html = render_markdown(self.summary)
         self.closing_html = render_markdown(self.closing)
@@ -309,8 +336,27 @@ class Article(ReaderVisible):
                 errors["hero_credit"] = "Say who made the image."
         if self.medical_reviewer_id and not self.reviewed_on:
             errors["reviewed_on"] = "Give the date the medical reviewer checked the article."
+        if self.next_review_due and self.reviewed_on and self.next_review_due < self.reviewed_on:
+            errors["next_review_due"] = (
+                f"The next review can't be before the last one ({self.reviewed_on.day} {self.reviewed_on:%B %Y}). "
+                f"Leave it empty to set it to {REVIEW_INTERVAL_MONTHS} months after the review."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def set_default_review_due(self):
+        if self.reviewed_on and not self.next_review_due:
+            self.next_review_due = months_after(self.reviewed_on, REVIEW_INTERVAL_MONTHS)
+
+    def render_again(self):
+        """Render the Markdown of the article and its sections again, through save().
+
+        Restoring a revision writes the stored rows directly, without save(): this brings
+        the ``*_html`` fields back in line with the restored text and clears cached pages.
+        """
+        self.save()
+        for section in self.sections.all():
+            section.save()
 
     def _hero_image_changed(self):
         if not self.hero_renditions:
@@ -336,6 +382,19 @@ class Article(ReaderVisible):
     def was_updated(self):
         """Updated on a later day than first published: worth telling readers."""
         return self.published_at is not None and self.updated_at.date() > self.published_at.date()
+
+    @property
+    def is_review_overdue(self):
+        """Published and past its next review date: the page says so, calmly."""
+        return self.is_published() and self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    @property
+    def latest_notes(self):
+        """The newest correction and the newest update, for the byline; uses the prefetched corrections."""
+        latest = {}
+        for note in self.corrections.all():  # newest first
+            latest.setdefault(note.kind, note)
+        return sorted(latest.values(), key=lambda note: note.published_at, reverse=True)
 
     @property
     def has_source(self):
@@ -404,6 +463,64 @@ class OrderedPart(ReaderVisible):
         ordering = ["position", "id"]
 
 
+class ArticleDueForReview(Article):
+    """The editors' list of published articles past their review date, under its own name in admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article due for review"
+        verbose_name_plural = "articles due for review"
+
+
+class ArticleCorrection(ReaderVisible):
+    """A dated note on the article saying what was corrected or updated: changes to facts are never silent."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="A correction fixes something we got wrong; an update adds or clarifies without an error.",
+    )
+    text = models.TextField(
+        help_text="Markdown. Say plainly what changed and why, e.g. “An earlier version said … It now says …”."
+    )
+    text_html = models.TextField(editable=False, default="")
+    published_at = models.DateTimeField(
+        default=timezone.now, help_text="The date readers see on the note: today or earlier."
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        day = timezone.localdate(self.published_at)
+        return f"{self.get_kind_display()} of {day.day} {day:%B %Y}"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_markdown(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.article.get_absolute_url() + "#corrections"
+
+    @property
+    def byline_label(self):
+        return "Corrected" if self.kind == self.Kind.CORRECTION else "Updated"
+
+    def clean(self):
+        # Readers see the date only, so any time today is fine; a later day would be a promise.
+        if self.published_at and timezone.localdate(self.published_at) > timezone.localdate():
+            raise ValidationError({"published_at": "A correction shows at once: its date can't be in the future."})
+
+
+@reversion.register()
 class Section(OrderedPart):
     """One section of the site's own analysis, under its own heading."""
 
@@ -423,6 +540,7 @@ class Section(OrderedPart):
         super().save(*args, **kwargs)
 
 
+@reversion.register()
 class Question(OrderedPart):
     """A question readers can take to their healthcare team."""
 
@@ -437,6 +555,7 @@ class Question(OrderedPart):
         return self.text
 
 
+@reversion.register()
 class StudyFacts(ReaderVisible):
     """The study at a glance: the facts a reader needs to weigh a result."""
 

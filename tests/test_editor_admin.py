@@ -21,7 +21,7 @@ from articles.models import Article, Question, Section, SiteSettings, StudyFacts
 
 ADD_URL = "/admin/articles/article/add/"
 CHANGELIST_URL = "/admin/articles/article/"
-INLINE_PREFIXES = {"study": 1, "sections": 1000, "questions": 1000}
+INLINE_PREFIXES = {"study": 1, "sections": 1000, "questions": 1000, "corrections": 1000}
 
 
 def article_form_data(topic, author, **fields):

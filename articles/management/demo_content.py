@@ -169,13 +169,25 @@ FATIGUE = {
             "Several causes of fatigue show up in routine blood tests and can be treated. Iron deficiency, for "
             "example, is common in IBD and can be corrected with tablets or an infusion.\n\n"
             "Your team may also ask about your sleep, your mood and any new symptoms, because each of these can "
-            "point to something that helps.",
+            "point to something that helps.\n\n"
+            "Fatigue can carry on even when your blood tests and your IBD look settled. That is common, and it is "
+            "still worth telling your team about.",
         ),
         (
             "Pacing your energy",
             "Many people find it helps to plan demanding tasks for the time of day when they have most energy, "
             "to break jobs into smaller parts and to build in rest before they run out. Gentle activity, built up "
             "slowly, can improve energy for some people over time.",
+        ),
+    ],
+    # A harmless clarification, shown in the "Corrections and updates" box: (kind, days after publishing, text).
+    "corrections": [
+        (
+            "update",
+            7,
+            "We added a short paragraph to “Things worth checking”: fatigue can go on even when blood tests are "
+            "normal and the IBD itself is quiet, and it is still worth mentioning to your team. Nothing else in "
+            "the article changed.",
         ),
     ],
     "questions": [

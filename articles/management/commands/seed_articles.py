@@ -3,6 +3,7 @@ Load the demo articles: contributors and four articles, one of them scheduled,
 and the demo glossary their words link to.
 
 Safe to run again: an article already there is left exactly as it is.
+Each new article gets its first revision, so its history starts with the demo.
 ``seed_demo`` (in the community app) runs this, then adds accounts and comments.
 """
 
@@ -10,6 +11,7 @@ import io
 import random
 from datetime import timedelta
 
+import reversion
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -17,7 +19,16 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
 from articles.management.demo_content import ARTICLES, CONTRIBUTORS, GLOSSARY
-from articles.models import Article, Contributor, GlossaryTerm, Question, Section, StudyFacts, Topic
+from articles.models import (
+    Article,
+    ArticleCorrection,
+    Contributor,
+    GlossaryTerm,
+    Question,
+    Section,
+    StudyFacts,
+    Topic,
+)
 
 PALETTES = {
     2: [(0, 90, 91), (224, 200, 160), (127, 209, 207), (246, 241, 232)],
@@ -54,6 +65,12 @@ class Command(BaseCommand):
         if Article.objects.filter(slug=data["slug"]).exists():
             self.stdout.write(f"Article already present: {data['headline']}")
             return
+        with reversion.create_revision():
+            reversion.set_comment("Loaded with the demo content.")
+            article = self.create_article(data, contributors)
+        self.stdout.write(self.style.SUCCESS(f"Added article: {article.headline}"))
+
+    def create_article(self, data, contributors):
         published_at = data.get("published_at") or timezone.now() + timedelta(days=data["published_in_days"])
         article = Article(
             slug=data["slug"],
@@ -88,7 +105,14 @@ class Command(BaseCommand):
             Question.objects.create(article=article, text=text, position=position)
         if "study" in data:
             StudyFacts.objects.create(article=article, **data["study"])
-        self.stdout.write(self.style.SUCCESS(f"Added article: {article.headline}"))
+        for kind, days_after, text in data.get("corrections", []):
+            ArticleCorrection.objects.create(
+                article=article,
+                kind=kind,
+                text=text,
+                published_at=min(published_at + timedelta(days=days_after), timezone.now()),
+            )
+        return article
 
 
 def demo_illustration(seed, size=(1600, 900)):
