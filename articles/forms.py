@@ -1,8 +1,9 @@
-"""Forms for editors' input that needs more checking than the model gives."""
+"""Forms: editors' input that needs more checking than the model gives, and readers' searches."""
 
 from django import forms
 from django.db import models
 
+from . import search
 from .images import check_hero_image
 from .models import Article
 
@@ -41,3 +42,15 @@ class ArticleAdminForm(forms.ModelForm):
             "summary": forms.Textarea(attrs={"rows": 10}),
             "closing": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class SearchForm(forms.Form):
+    """What a reader typed in a search box. An over-long query is cut to a sane length, never refused."""
+
+    q = forms.CharField(label="Search articles", required=False)
+
+    was_cut = False
+
+    def clean_q(self):
+        text, self.was_cut = search.plain_query(self.cleaned_data["q"])
+        return text

@@ -1,4 +1,4 @@
-"""Reader-facing pages: home, article, topic, tag and author lists."""
+"""Reader-facing pages: home, article, topic, tag and author lists, and search."""
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -6,7 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from . import search
 from .caching import cache_for_readers
+from .forms import SearchForm
 from .models import Article, Contributor, SiteSettings, Topic
 
 ARTICLES_PER_PAGE = 10
@@ -60,6 +62,22 @@ def author_detail(request, slug):
     page = paginate(request, articles.filter(author=author))
     reviewed = articles.filter(medical_reviewer=author)[:5]
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "reviewed": reviewed})
+
+
+@cache_for_readers
+def search_results(request):
+    """Published articles matching the query, best first, each with the words found shown in context."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    words = search.terms(query)
+    page = None
+    if query:
+        page = paginate(request, Article.objects.published().search(query).for_results())
+        for article in page:
+            article.headline_html = search.highlight(article.headline, words)
+            article.snippet = search.snippet([article.standfirst, article.search_document], words)
+    context = {"form": form, "query": query, "words": words, "page": page, "was_cut": form.was_cut}
+    return render(request, "articles/search.html", context)
 
 
 def healthz(request):
