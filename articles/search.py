@@ -36,6 +36,7 @@ SEARCH_CONFIG = "english"
 SNIPPET_LENGTH = 240  # characters, about forty words
 
 WORD = re.compile(r"[^\W_]+")
+EXCLUDED_WORD = re.compile(r"(?:^|\s)-([^\W_]+)")  # "-surgery": as web search boxes (and websearch_to_tsquery) take it
 # Words too common to search for: PostgreSQL's English configuration drops them too.
 _STOP_WORDS = (
     "a an and are as at be but by can do does for from had has have how i if in into is it its me my no not of on "
@@ -59,12 +60,17 @@ def plain_query(raw):
 
 
 def terms(query):
-    """The words of a query worth looking for: lower-cased, in order, no repeats, no stop words."""
-    found = []
+    """The words of a query worth looking for: lower-cased, in order, no repeats, no stop words, none excluded."""
+    found, excluded = [], excluded_terms(query)
     for word in WORD.findall(query.lower()):
-        if (len(word) > 1 or word.isdigit()) and word not in STOP_WORDS and word not in found:
+        if (len(word) > 1 or word.isdigit()) and word not in STOP_WORDS and word not in found + excluded:
             found.append(word)
     return found[:MAX_TERMS]
+
+
+def excluded_terms(query):
+    """The words a query asks to leave out, written with a minus sign before them."""
+    return [word for word in EXCLUDED_WORD.findall(query.lower()) if word not in STOP_WORDS][:MAX_TERMS]
 
 
 def stem(word):
@@ -87,12 +93,17 @@ def search(queryset, query):
             .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "-published_at", "-id")
         )
-    return _fallback_search(queryset, [stem(word) for word in words])
+    return _fallback_search(queryset, [stem(word) for word in words], excluded_terms(query))
 
 
-def _fallback_search(queryset, stems):
-    """SQLite: every stem somewhere in the text; the headline weighs most, then the standfirst, then the rest."""
+def _fallback_search(queryset, stems, excluded):
+    """SQLite: every stem somewhere in the text, no excluded word anywhere; the headline weighs most, then the
+    standfirst, then the rest."""
     weights = {"headline": 8, "standfirst": 4, "search_document": 1}
+    for word in excluded:
+        queryset = queryset.exclude(
+            Q(headline__icontains=word) | Q(standfirst__icontains=word) | Q(search_document__icontains=word)
+        )
     rank = Value(0)
     for word in stems:
         queryset = queryset.filter(

@@ -102,6 +102,22 @@ class TestFindingArticles:
 
         assert headlines(response) == ["Fatigue and anaemia"]
 
+    def test_a_word_after_a_minus_sign_is_left_out(self, client, make_article):
+        make_article(headline="Fatigue and anaemia")
+        make_article(headline="Fatigue at work")
+
+        response = client.get("/search/", {"q": "fatigue -anaemia"})
+
+        assert headlines(response) == ["Fatigue at work"]
+
+    def test_only_words_left_out_find_nothing(self, client, make_article):
+        make_article(headline="Fatigue at work")
+
+        response = client.get("/search/", {"q": "-fatigue"})
+
+        assert headlines(response) == []
+        assert "No articles match" in response.content.decode()
+
     def test_it_finds_other_forms_of_a_word(self, client, make_article):
         make_article(headline="Fistulas healed in more people")
 

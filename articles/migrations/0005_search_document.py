@@ -13,18 +13,27 @@ INDEX_NAME = "article_search_vector"
 
 
 def fill_search_documents(apps, schema_editor):
+    """The articles already there, with the historical models: taggit's manager isn't usable here, so tags
+    are read from its TaggedItem table directly."""
+    db = schema_editor.connection.alias
     Article = apps.get_model("articles", "Article")
+    TaggedItem = apps.get_model("taggit", "TaggedItem")
+    article_type = (
+        apps.get_model("contenttypes", "ContentType").objects.using(db).filter(app_label="articles", model="article")
+    )
+    tags = {}
+    for article_id, name in (
+        TaggedItem.objects.using(db).filter(content_type__in=article_type).values_list("object_id", "tag__name")
+    ):
+        tags.setdefault(article_id, []).append(name)
     articles = (
-        Article.objects.using(schema_editor.connection.alias)
-        .select_related("topic")
-        .prefetch_related("tags", "sections", "questions")
-        .order_by("pk")
+        Article.objects.using(db).select_related("topic").prefetch_related("sections", "questions").order_by("pk")
     )
     changed = []
     for article in articles.iterator(chunk_size=500):
         article.search_document = search.build_document(
             topic=article.topic.name,
-            tags=[tag.name for tag in article.tags.all()],
+            tags=tags.get(article.pk, []),
             opening_html=article.opening_html,
             summary_html=article.summary_html,
             sections=[
@@ -34,8 +43,8 @@ def fill_search_documents(apps, schema_editor):
             closing_html=article.closing_html,
         )
         changed.append(article)
-    Article.objects.using(schema_editor.connection.alias).bulk_update(changed, ["search_document"], batch_size=500)
-    search.refresh_vectors(Article.objects.using(schema_editor.connection.alias).all())
+    Article.objects.using(db).bulk_update(changed, ["search_document"], batch_size=500)
+    search.refresh_vectors(Article.objects.using(db).all())
 
 
 def create_index(apps, schema_editor):
@@ -69,6 +78,7 @@ class Migration(migrations.Migration):
                 editable=False, help_text="PostgreSQL only: the weighted words search finds the article by.", null=True
             ),
         ),
-        migrations.RunPython(fill_search_documents, migrations.RunPython.noop),
+        # The index first: PostgreSQL can't create it on a table with changes made earlier in the transaction.
         migrations.RunPython(create_index, drop_index),
+        migrations.RunPython(fill_search_documents, migrations.RunPython.noop),
     ]
