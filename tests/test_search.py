@@ -4,11 +4,14 @@ Runs on SQLite (the fallback ranking) and on PostgreSQL (full-text search) alike
 DATABASE_URL=postgres://... runs the same tests against the other engine.
 """
 
+import importlib
 import io
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -209,7 +212,20 @@ class TestKeepingTheTextUpToDate:
         client.logout()
         assert self.found(client, "stoma insurer holidays") == ["Travelling with IBD"]
 
-    def test_the_migration_command_path_rebuilds_many_at_once(self, client, make_article, make_section):
+    def test_the_migration_fills_in_articles_already_there(self, client, make_article, make_section, make_question):
+        migration = importlib.import_module("articles.migrations.0005_search_document")
+        article = make_article(headline="Diet news", tags=["Nutrition"])
+        make_section(article, body="Low-residue food.")
+        make_question(article, text="Should I see a dietitian?")
+        expected = Article.objects.get(pk=article.pk).search_document
+        Article.objects.update(search_document="")
+
+        migration.fill_search_documents(django_apps, SimpleNamespace(connection=connection))
+
+        assert Article.objects.get(pk=article.pk).search_document == expected
+        assert self.found(client, "nutrition residue dietitian") == ["Diet news"]
+
+    def test_many_can_be_rebuilt_at_once(self, client, make_article, make_section):
         article = make_article(headline="Diet news")
         make_section(article, body="Low-residue food.")
         Article.objects.update(search_document="")
