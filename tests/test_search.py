@@ -301,6 +301,12 @@ class TestBadInput:
         assert "Your search was very long" in response.content.decode()
         assert headlines(response) == ["Fistula news"]
 
+    def test_the_search_boxes_stop_at_the_length_the_server_keeps(self, client, db):
+        # Browsers then cut pasted text themselves, well inside what gunicorn accepts in a request line.
+        content = client.get("/search/", {"q": "fistula"}).content.decode()
+
+        assert content.count(f'maxlength="{search.MAX_QUERY_LENGTH}"') == 2
+
     def test_a_10_kb_query_of_many_words_is_cut_too(self, client, make_article):
         make_article(headline="Fistula news")
 
