@@ -137,7 +137,9 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        content_changed()  # tags are saved after the article itself
+        # Tags, sections and questions are saved after the article itself: search must see them all.
+        form.instance.refresh_search_document()
+        content_changed()
 
     @admin.display(boolean=True, description="Readers can see it")
     def is_live(self, article):

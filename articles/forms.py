@@ -1,8 +1,9 @@
-"""Forms for editors' input that needs more checking than the model gives."""
+"""Forms: editors' input that needs more checking than the model gives, and readers' searches."""
 
 from django import forms
 from django.db import models
 
+from . import search
 from .images import check_hero_image
 from .models import Article
 
@@ -66,3 +67,15 @@ class CompareRevisionsForm(forms.Form):
 
     def ordered_versions(self):
         return sorted([self.cleaned_data["old"], self.cleaned_data["new"]], key=lambda version: version.pk)
+
+
+class SearchForm(forms.Form):
+    """What a reader typed in a search box. An over-long query is cut to a sane length, never refused."""
+
+    q = forms.CharField(label="Search articles", required=False)
+
+    was_cut = False
+
+    def clean_q(self):
+        text, self.was_cut = search.plain_query(self.cleaned_data["q"])
+        return text

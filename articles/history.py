@@ -33,6 +33,8 @@ COMPUTED_FIELDS = {
     "hero_width",
     "hero_height",
     "comment_count",
+    "search_document",
+    "search_vector",
     "created_at",
     "updated_at",
 }

@@ -14,16 +14,20 @@ from typing import NamedTuple
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
+from . import search
 from .caching import content_changed
 from .images import make_renditions
 from .rendering import render_markdown
@@ -93,6 +97,12 @@ class Topic(ReaderVisible):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        renamed = self.pk is not None and Topic.objects.filter(pk=self.pk).exclude(name=self.name).exists()
+        super().save(*args, **kwargs)
+        if renamed:  # its articles are found by the topic's name
+            self.articles.rebuild_search_documents()
+
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
@@ -123,6 +133,10 @@ class SiteSettings(ReaderVisible):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
+# Only search reads these, and they are as long as the article: other pages leave them in the database.
+SEARCH_FIELDS = ("search_document", "search_vector")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and its publish time has come."""
@@ -130,17 +144,37 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """Everything an article card shows, in one query."""
-        return self.select_related("topic", "author")
+        return self.select_related("topic", "author").defer(*SEARCH_FIELDS)
+
+    def for_results(self):
+        """Everything a search result shows, its snippet's text included, in one query."""
+        return self.select_related("topic", "author").defer("search_vector")
 
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
-        return self.select_related("topic", "author", "medical_reviewer", "study").prefetch_related(
-            "tags", "sections", "questions", "corrections"
+        return (
+            self.select_related("topic", "author", "medical_reviewer", "study")
+            .prefetch_related("tags", "sections", "questions", "corrections")
+            .defer(*SEARCH_FIELDS)
         )
 
     def review_overdue(self, today=None):
         """Published articles whose next medical review date has passed."""
         return self.published().filter(next_review_due__lt=today or timezone.localdate())
+
+    def search(self, query):
+        """These articles that match what a reader typed, best first (see articles/search.py)."""
+        return search.search(self, query)
+
+    def rebuild_search_documents(self, batch_size=500):
+        """Rebuild the search text of many articles at once, e.g. after a bulk insert."""
+        articles = self.select_related("topic").prefetch_related("tags", "sections", "questions").order_by("pk")
+        changed = []
+        for article in articles.iterator(chunk_size=batch_size):
+            article.search_document = article.build_search_document()
+            changed.append(article)
+        Article.objects.bulk_update(changed, ["search_document"], batch_size=batch_size)
+        search.refresh_vectors(Article.objects.filter(pk__in=self.values("pk")))
 
 
 REVIEW_INTERVAL_MONTHS = 12
@@ -156,7 +190,8 @@ def months_after(day, months):
 # A revision holds the article with its sections, questions and study facts, so that
 # history, compare and restore treat the page as one. Corrections are left out on purpose:
 # restoring an old text must never take a published correction off the page.
-@reversion.register(follow=["sections", "questions", "study"])
+# The search text and vector are rebuilt from the rest on every save: no copy of them in each revision.
+@reversion.register(follow=["sections", "questions", "study"], exclude=SEARCH_FIELDS)
 class Article(ReaderVisible):
     class Kind(models.TextChoices):
         RESEARCH_NEWS = "research", "Research news"
@@ -254,6 +289,16 @@ class Article(ReaderVisible):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    search_document = models.TextField(
+        editable=False,
+        default="",
+        help_text="What search looks in besides the headline and standfirst: the article's text, "
+        "topic, tags and questions. Rebuilt whenever any of them is saved.",
+    )
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="PostgreSQL only: the weighted words search finds the article by."
+    )
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -295,7 +340,9 @@ class Article(ReaderVisible):
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []
+        self.search_document = self.build_search_document()
         super().save(*args, **kwargs)
+        search.refresh_vectors(Article.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -312,6 +359,25 @@ class Article(ReaderVisible):
         parts += [(f"section-{section.pk}", section.body_html) for section in self.sections.all()]
         parts.append(("closing", self.closing_html))
         return [(key, html) for key, html in parts if html]
+
+    def build_search_document(self):
+        """The plain text search looks in; parts and tags count once the article has been saved."""
+        saved = self.pk is not None
+        return search.build_document(
+            topic=self.topic.name if self.topic_id else "",
+            tags=[tag.name for tag in self.tags.all()] if saved else [],
+            opening_html=self.opening_html,
+            summary_html=self.summary_html,
+            sections=[(s.heading, s.body_html) for s in self.sections.all()] if saved else [],
+            questions=[q.text for q in self.questions.all()] if saved else [],
+            closing_html=self.closing_html,
+        )
+
+    def refresh_search_document(self):
+        """Rebuild the search text after a part or the tags changed, without saving anything else."""
+        self.search_document = self.build_search_document()
+        Article.objects.filter(pk=self.pk).update(search_document=self.search_document)
+        search.refresh_vectors(Article.objects.filter(pk=self.pk))
 
     def clean(self):
         errors = {}
@@ -454,13 +520,22 @@ class Article(ReaderVisible):
 
 
 class OrderedPart(ReaderVisible):
-    """A part of an article that editors put in order inline in admin."""
+    """A part of an article that editors put in order inline in admin; search finds the article by it."""
 
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
     class Meta(ReaderVisible.Meta):
         abstract = True
         ordering = ["position", "id"]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.refresh_search_document()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.refresh_search_document()
+        return result
 
 
 class ArticleDueForReview(Article):
@@ -725,3 +800,11 @@ class GlossaryTerm(ReaderVisible):
             for form in other.forms:
                 owners.setdefault(normalise_form(form), other.term)
         return owners
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def tags_changed(sender, instance, action, **kwargs):
+    """Tags are saved after the article (in admin, by taggit's form field): search and cached pages must see them."""
+    if isinstance(instance, Article) and action in ("post_add", "post_remove", "post_clear"):
+        instance.refresh_search_document()
+        content_changed()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("glossary/", views.glossary, name="glossary"),
+    path("search/", views.search_results, name="search"),
     path("about/", page("pages/about.html"), name="about"),
     path("editorial-policy/", page("pages/editorial_policy.html"), name="editorial_policy"),
     path("disclaimer/", page("pages/disclaimer.html"), name="disclaimer"),

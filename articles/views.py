@@ -1,4 +1,4 @@
-"""Reader-facing pages: home, article, topic, tag and author lists, and the glossary."""
+"""Reader-facing pages: home, article, topic, tag and author lists, the glossary, and search."""
 
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -6,7 +6,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from . import search
 from .caching import cache_for_readers, for_this_generation
+from .forms import SearchForm
 from .glossary import linked_prose
 from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 
@@ -74,6 +76,22 @@ def glossary(request):
     """Every term, A to Z, each with an anchor that articles link to."""
     letters = GlossaryTerm.objects.by_letter()
     return render(request, "articles/glossary.html", {"letters": letters, "has_terms": any(g.terms for g in letters)})
+
+
+@cache_for_readers
+def search_results(request):
+    """Published articles matching the query, best first, each with the words found shown in context."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    words = search.terms(query)
+    page = None
+    if query:
+        page = paginate(request, Article.objects.published().search(query).for_results())
+        for article in page:
+            article.headline_html = search.highlight(article.headline, words)
+            article.snippet = search.snippet([article.standfirst, article.search_document], words)
+    context = {"form": form, "query": query, "words": words, "page": page, "was_cut": form.was_cut}
+    return render(request, "articles/search.html", context)
 
 
 def healthz(request):
