@@ -8,8 +8,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import ngettext
 
 from .caching import content_changed
@@ -59,6 +61,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 "fields": ["source_publisher", "source_headline", "source_url", "source_published_on", "summary"],
             },
         ),
+        (
+            "Evidence stage",
+            {
+                "description": format_lazy(
+                    "How far the research has come, from a laboratory study to an approved treatment. Required "
+                    'before research news can be published. <a href="{}" target="_blank">What readers are told '
+                    "about each stage</a> (opens in a new tab).",
+                    reverse_lazy("articles:research_stages"),
+                ),
+                "fields": ["evidence_stage"],
+            },
+        ),
         ("Closing", {"classes": ["after-inlines"], "fields": ["closing"]}),
         ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
         (
@@ -70,8 +84,10 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [StudyFactsInline, SectionInline, QuestionInline]
     prepopulated_fields = {"slug": ["headline"]}
-    list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "comment_count", "page_link"]
-    list_filter = ["status", "kind", "topic", "author", "comments_open"]
+    list_display = [
+        "headline", "kind", "evidence_stage", "status", "published_at", "is_live", "topic", "comment_count", "page_link"
+    ]  # fmt: skip
+    list_filter = ["status", "kind", "evidence_stage", "topic", "author", "comments_open"]
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"

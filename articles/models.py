@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
 from .caching import content_changed
+from .evidence import EvidenceStage, describe
 from .images import make_renditions
 from .rendering import render_markdown
 
@@ -120,6 +121,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article card shows, in one query."""
         return self.select_related("topic", "author")
 
+    def at_stage(self, stage):
+        """Articles at one evidence stage; a blank stage means all of them."""
+        return self.filter(evidence_stage=stage) if stage else self
+
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
         return self.select_related("topic", "author", "medical_reviewer", "study").prefetch_related(
@@ -159,6 +164,14 @@ class Article(ReaderVisible):
     source_headline = models.CharField(max_length=300, blank=True, help_text="The original headline, as published.")
     source_url = models.URLField(max_length=500, blank=True, help_text="The address of the original article.")
     source_published_on = models.DateField(null=True, blank=True, help_text="When the original was published.")
+    evidence_stage = models.CharField(
+        max_length=20,
+        choices=EvidenceStage.choices,
+        blank=True,
+        help_text="How far the evidence in the reporting has come. Readers see it as a badge with the headline, "
+        "with a plain sentence of what it means for them. Required before research news can be published; "
+        "if a story covers several studies, choose the stage of the main one.",
+    )
     summary = models.TextField(
         blank=True,
         help_text="Markdown. A faithful summary of the source's reporting, in our words. "
@@ -245,6 +258,11 @@ class Article(ReaderVisible):
                 name="published_research_has_source",
                 violation_error_message="Published research news needs its full source and a summary.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(kind="research") | ~Q(evidence_stage=""),
+                name="published_research_has_evidence_stage",
+                violation_error_message="Published research news needs its evidence stage.",
+            ),
         ]
 
     def __str__(self):
@@ -275,6 +293,7 @@ class Article(ReaderVisible):
                     "source_url": "Link to the original article.",
                     "source_published_on": "Give the date the original was published.",
                     "summary": "Research news needs a summary of the reporting.",
+                    "evidence_stage": "Choose the stage of the evidence this article reports.",
                 }
                 for field, message in required.items():
                     if not getattr(self, field):
@@ -313,6 +332,11 @@ class Article(ReaderVisible):
     def was_updated(self):
         """Updated on a later day than first published: worth telling readers."""
         return self.published_at is not None and self.updated_at.date() > self.published_at.date()
+
+    @property
+    def evidence(self):
+        """The evidence stage with its plain-language meaning, for the badge; None when not set."""
+        return describe(self.evidence_stage)
 
     @property
     def has_source(self):

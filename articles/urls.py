@@ -19,6 +19,7 @@ urlpatterns = [
     # taggit makes Unicode slugs (for "TNF-alpha" written with the Greek letter), which <slug:> refuses.
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("research-stages/", views.research_stages, name="research_stages"),
     path("about/", page("pages/about.html"), name="about"),
     path("editorial-policy/", page("pages/editorial_policy.html"), name="editorial_policy"),
     path("disclaimer/", page("pages/disclaimer.html"), name="disclaimer"),
