@@ -1,12 +1,14 @@
 """The evidence stage of a research story: the publishing rule, the badge readers see, the research
 stages page, and the stage filter on topic and tag lists."""
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
@@ -394,3 +396,83 @@ class TestStageFilter:
             response = client.get("/tags/biologics/?stage=approved")
 
         assert response.status_code == 200
+
+
+# Demo content and the large dataset --------------------------------------------------
+
+
+def test_the_demo_gives_stomp2_its_stage_and_every_research_article_one(client, db):
+    call_command("seed_articles", stdout=io.StringIO())
+
+    stomp2 = Article.objects.get(slug="stem-cell-therapy-perianal-fistulas-stomp2")
+    assert stomp2.evidence_stage == RANDOMISED
+    assert not Article.objects.filter(kind=Article.Kind.RESEARCH_NEWS, evidence_stage="").exists()
+    assert (
+        "Evidence stage: <strong>Larger randomised trial</strong>"
+        in client.get(stomp2.get_absolute_url()).content.decode()
+    )
+
+
+def test_the_large_dataset_gives_every_research_article_a_stage_to_filter_by(client, db):
+    call_command("generate_large_dataset", articles=30, comments=20, members=3, heavy_comments=2, hero_images=1,
+                 stdout=io.StringIO())  # fmt: skip
+
+    research = Article.objects.filter(kind=Article.Kind.RESEARCH_NEWS)
+    assert research.count() > 10
+    assert not research.filter(evidence_stage="").exists()
+    assert research.values("evidence_stage").distinct().count() >= 3
+    topic = research.exclude(slug="heavy-benchmark-article").first().topic
+    stage = research.filter(topic=topic).first().evidence_stage
+    response = client.get(topic.get_absolute_url(), {"stage": stage})
+    assert response.context["page"].object_list
+    assert {a.evidence_stage for a in response.context["page"]} == {stage}
+
+
+# The migration --------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_keeps_known_stages_and_holds_back_published_research_it_cannot_judge():
+    """Articles published before stages existed: the demo's gets its stage, any other goes back to review."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    # Just before this migration, whatever the migrations before it are called once branches are merged.
+    parents = executor.loader.graph.node_map[("articles", "0009_evidence_stage")].parents
+    before = [parent.key for parent in parents if parent.key[0] == "articles"]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldArticle, OldContributor, OldTopic = (
+        old.get_model("articles", name) for name in ["Article", "Contributor", "Topic"]
+    )
+    author = OldContributor.objects.create(name="Alex", slug="alex", bio="Writes.")
+    common = {
+        "topic": OldTopic.objects.first(),
+        "author": author,
+        "standfirst": "News.",
+        "published_at": timezone.now(),
+    }
+    source = {"source_publisher": "P", "source_headline": "H", "source_url": "https://x.example/", "summary": "S"}
+    source["source_published_on"] = timezone.now().date()
+    for slug, kind, status in [
+        ("stem-cell-therapy-perianal-fistulas-stomp2", "research", "published"),
+        ("other-published-research", "research", "published"),
+        ("a-research-draft", "research", "draft"),
+        ("a-feature", "feature", "published"),
+    ]:
+        OldArticle.objects.create(slug=slug, headline=slug, kind=kind, status=status, **common, **source)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    rows = dict(Article.objects.values_list("slug", "status"))
+    stages = dict(Article.objects.values_list("slug", "evidence_stage"))
+    assert rows == {
+        "stem-cell-therapy-perianal-fistulas-stomp2": "published",
+        "other-published-research": "review",
+        "a-research-draft": "draft",
+        "a-feature": "published",
+    }
+    assert stages["stem-cell-therapy-perianal-fistulas-stomp2"] == "randomised-trial"
+    assert stages["other-published-research"] == ""
