@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -109,6 +110,18 @@ class ArticleAdmin(VersionAdmin):
                 "fields": ["source_publisher", "source_headline", "source_url", "source_published_on", "summary"],
             },
         ),
+        (
+            "Evidence stage",
+            {
+                "description": format_lazy(
+                    "How far the research has come, from a laboratory study to an approved treatment. Required "
+                    'before research news can be published. <a href="{}" target="_blank">What readers are told '
+                    "about each stage</a> (opens in a new tab).",
+                    reverse_lazy("articles:research_stages"),
+                ),
+                "fields": ["evidence_stage"],
+            },
+        ),
         ("Closing", {"classes": ["after-inlines"], "fields": ["closing"]}),
         ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
         (
@@ -124,10 +137,10 @@ class ArticleAdmin(VersionAdmin):
     inlines = [StudyFactsInline, SectionInline, QuestionInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = [
-        "headline", "kind", "status", "published_at", "is_live", "next_review_due", "review_overdue", "topic",
-        "comment_count", "page_link",
+        "headline", "kind", "evidence_stage", "status", "published_at", "is_live", "next_review_due",
+        "review_overdue", "topic", "comment_count", "page_link",
     ]  # fmt: skip
-    list_filter = ["status", ReviewFilter, "kind", "topic", "author", "comments_open"]
+    list_filter = ["status", ReviewFilter, "kind", "evidence_stage", "topic", "author", "comments_open"]
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"

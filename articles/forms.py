@@ -4,6 +4,7 @@ from django import forms
 from django.db import models
 
 from . import search
+from .evidence import EvidenceStage, describe
 from .images import check_hero_image
 from .models import Article
 
@@ -32,6 +33,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [
             "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",
+            "evidence_stage",
             "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "next_review_due", "status",
             "published_at", "comments_open",
         ]  # fmt: skip
@@ -79,3 +81,15 @@ class SearchForm(forms.Form):
     def clean_q(self):
         text, self.was_cut = search.plain_query(self.cleaned_data["q"])
         return text
+
+
+class StageFilterForm(forms.Form):
+    """``?stage=`` on topic and tag lists. An unknown stage is ignored: the list shows everything, and says so."""
+
+    stage = forms.ChoiceField(
+        label="Evidence stage", choices=[("", "All stages"), *EvidenceStage.choices], required=False
+    )
+
+    def selected(self):
+        """The chosen stage, or None for all of them (including when the choice was not one we know)."""
+        return describe(self.cleaned_data["stage"]) if self.is_valid() else None

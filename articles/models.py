@@ -29,6 +29,7 @@ from taggit.models import TaggedItem
 
 from . import search
 from .caching import content_changed
+from .evidence import EvidenceStage, describe
 from .images import make_renditions
 from .rendering import render_markdown
 
@@ -150,6 +151,10 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a search result shows, its snippet's text included, in one query."""
         return self.select_related("topic", "author").defer("search_vector")
 
+    def at_stage(self, stage):
+        """Articles at one evidence stage; a blank stage means all of them."""
+        return self.filter(evidence_stage=stage) if stage else self
+
     def for_page(self):
         """Everything the article page shows, in a fixed number of queries."""
         return (
@@ -224,6 +229,14 @@ class Article(ReaderVisible):
     source_headline = models.CharField(max_length=300, blank=True, help_text="The original headline, as published.")
     source_url = models.URLField(max_length=500, blank=True, help_text="The address of the original article.")
     source_published_on = models.DateField(null=True, blank=True, help_text="When the original was published.")
+    evidence_stage = models.CharField(
+        max_length=20,
+        choices=EvidenceStage.choices,
+        blank=True,
+        help_text="How far the evidence in the reporting has come. Readers see it as a badge with the headline, "
+        "with a plain sentence of what it means for them. Required before research news can be published; "
+        "if a story covers several studies, choose the stage of the main one.",
+    )
     summary = models.TextField(
         blank=True,
         help_text="Markdown. A faithful summary of the source's reporting, in our words. "
@@ -326,6 +339,11 @@ class Article(ReaderVisible):
                 name="published_research_has_source",
                 violation_error_message="Published research news needs its full source and a summary.",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(kind="research") | ~Q(evidence_stage=""),
+                name="published_research_has_evidence_stage",
+                violation_error_message="Published research news needs its evidence stage.",
+            ),
         ]
 
     def __str__(self):
@@ -391,6 +409,7 @@ class Article(ReaderVisible):
                     "source_url": "Link to the original article.",
                     "source_published_on": "Give the date the original was published.",
                     "summary": "Research news needs a summary of the reporting.",
+                    "evidence_stage": "Choose the stage of the evidence this article reports.",
                 }
                 for field, message in required.items():
                     if not getattr(self, field):
@@ -461,6 +480,11 @@ class Article(ReaderVisible):
         for note in self.corrections.all():  # newest first
             latest.setdefault(note.kind, note)
         return sorted(latest.values(), key=lambda note: note.published_at, reverse=True)
+
+    @property
+    def evidence(self):
+        """The evidence stage with its plain-language meaning, for the badge; None when not set."""
+        return describe(self.evidence_stage)
 
     @property
     def has_source(self):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     path("glossary/", views.glossary, name="glossary"),
     path("search/", views.search_results, name="search"),
+    path("research-stages/", views.research_stages, name="research_stages"),
     path("about/", page("pages/about.html"), name="about"),
     path("editorial-policy/", page("pages/editorial_policy.html"), name="editorial_policy"),
     path("disclaimer/", page("pages/disclaimer.html"), name="disclaimer"),

@@ -4,11 +4,14 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
+from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from . import search
 from .caching import cache_for_readers, for_this_generation
-from .forms import SearchForm
+from .evidence import STAGES
+from .forms import SearchForm, StageFilterForm
 from .glossary import linked_prose
 from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 
@@ -46,20 +49,38 @@ def article_detail(request, slug):
     return render(request, "articles/article_detail.html", context)
 
 
+def stage_filter(request):
+    """``?stage=`` on a list page: the stage's value ("" for all), and the form, the stage and the query
+    that pagination keeps, for the template."""
+    form = StageFilterForm(request.GET)
+    stage = form.selected()
+    if stage is None:
+        return "", {"stage_form": form, "stage": None, "filter_query": ""}
+    return stage.value, {"stage_form": form, "stage": stage, "filter_query": urlencode({"stage": stage.value})}
+
+
 @cache_for_readers
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = paginate(request, Article.objects.published().filter(topic=topic).for_cards())
-    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+    stage, filtering = stage_filter(request)
+    page = paginate(request, Article.objects.published().filter(topic=topic).at_stage(stage).for_cards())
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page, **filtering})
 
 
 @cache_for_readers
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, Article.objects.published().filter(tags=tag).for_cards())
-    if not page.object_list and page.number == 1:
+    stage, filtering = stage_filter(request)
+    tagged = Article.objects.published().filter(tags=tag)
+    page = paginate(request, tagged.at_stage(stage).for_cards())
+    if not page.object_list and page.number == 1 and not (stage and tagged.exists()):
         raise Http404("No published articles carry this tag")
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, **filtering})
+
+
+research_stages = cache_for_readers(
+    TemplateView.as_view(template_name="articles/research_stages.html", extra_context={"stages": STAGES.values()})
+)
 
 
 @cache_for_readers

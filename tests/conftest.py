@@ -20,6 +20,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import caching
+from articles.evidence import EvidenceStage
 from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
 from community.models import Comment, Profile, refresh_comment_count
 from tests import browsing
@@ -181,6 +182,7 @@ def build_article(db, make_contributor):
             "source_url": f"https://news.example.org/trials/{n}",
             "source_published_on": date(2025, 1, 10),
             "summary": "The trial found that **more people** reached remission.",
+            "evidence_stage": EvidenceStage.RANDOMISED_TRIAL,
             "status": Article.Status.PUBLISHED,
             "published_at": timezone.now() - timedelta(days=1),
         }

@@ -39,6 +39,7 @@ def article_form_data(topic, author, **fields):
         "source_url": "https://news.example.org/injection-trial",
         "source_published_on": "2025-02-20",
         "summary": "The trial's results were reported at a conference.",
+        "evidence_stage": "randomised-trial",
         "closing": "",
         "topic": topic.pk,
         "tags": "Biologics, Clinical trials",

@@ -56,6 +56,8 @@ STOMP2 = {
     "source_headline": "Autologous stem-cell injection AU-101 meets primary endpoint in STOMP2 perianal fistula trial",
     "source_url": "https://research-digest.example/news/au-101-stomp2-perianal-fistula",
     "source_published_on": datetime.date(2026, 11, 18),
+    # Phase 2, randomised, double-blind and placebo-controlled; not yet approved.
+    "evidence_stage": "randomised-trial",
     "summary": "Researchers reported results from **STOMP2**, a randomised, double-blind, placebo-controlled trial "
     "of AU-101 in 109 people with Crohn's perianal fistulas that had been difficult to treat. The trial ran at "
     "several medical centres.\n\n"

@@ -34,16 +34,18 @@ HEADLINE_SUBJECTS = [
     "A nurse-led clinic", "A gut-bacteria therapy", "A shorter steroid course", "An early surgery approach",
     "A sleep programme", "An exercise plan", "A vaccine schedule", "A mobile symptom diary",
 ]  # fmt: skip
-HEADLINE_FINDINGS = [
-    "eases symptoms for more people with ulcerative colitis",
-    "helps Crohn's disease stay in remission for longer",
-    "cuts hospital visits in a large study",
-    "shows early promise in a small trial",
-    "works as well as the usual treatment, a trial finds",
-    "improves fatigue scores after six months",
-    "brings faster healing seen on colonoscopy",
-    "is safe over two years, follow-up data suggest",
-]
+# Each finding with the evidence stage a story reporting it would carry.
+FINDING_STAGES = {
+    "eases symptoms for more people with ulcerative colitis": "randomised-trial",
+    "helps Crohn's disease stay in remission for longer": "randomised-trial",
+    "cuts hospital visits in a large study": "observational",
+    "shows early promise in a small trial": "early-trial",
+    "works as well as the usual treatment, a trial finds": "randomised-trial",
+    "improves fatigue scores after six months": "early-trial",
+    "brings faster healing seen on colonoscopy": "regulatory-review",
+    "is safe over two years, follow-up data suggest": "observational",
+}
+HEADLINE_FINDINGS = list(FINDING_STAGES)
 
 FIRST_NAMES = [
     "Priya", "Tom", "Ruth", "Dee", "Sam", "Alex", "Jordan", "Maya", "Kwame", "Fatima", "Liam", "Chloe",

@@ -89,6 +89,7 @@ class Command(BaseCommand):
             hero_credit=data["hero_credit"],
             **{key: data.get(key, "") for key in ("source_publisher", "source_headline", "source_url", "summary")},
             source_published_on=data.get("source_published_on"),
+            evidence_stage=data.get("evidence_stage", ""),
         )
         if data["hero_seed"] is not None:
             article.hero_image.save(

@@ -35,6 +35,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import search
 from articles.caching import content_changed
+from articles.evidence import EvidenceStage
 from articles.images import make_renditions
 from articles.management.commands.seed_articles import demo_illustration
 from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
@@ -316,6 +317,7 @@ class LargeDataset:
             article.source_headline = f"{study} trial reports results"
             article.source_url = f"https://research-news.example/{article.slug}"
             article.source_published_on = (published_at - timedelta(days=2)).date()
+            article.evidence_stage = words.FINDING_STAGES[finding]
             self.study_names[article.slug] = study
         if image:
             article.hero_image = image["name"]
@@ -406,6 +408,7 @@ class LargeDataset:
                 source_headline="Autologous stem-cell injection meets its primary endpoint in a phase 3 trial",
                 source_url="https://research-news.example/heavy-benchmark-article",
                 source_published_on=(self.now - timedelta(days=3)).date(),
+                evidence_stage=EvidenceStage.RANDOMISED_TRIAL,
                 topic=Topic.objects.get(slug="crohns-disease"),
                 author=self.contributors[0],
                 medical_reviewer=reviewer,

@@ -1,0 +1,103 @@
+"""
+How far the evidence behind a research story has come, in one place.
+
+Each stage has the short label editors pick and readers see on the badge, one
+plain sentence of what it means for a reader (next to the headline), and a
+longer explanation for the "Understanding research stages" page. Keeping them
+together means the badge, the page and the admin can never disagree.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.urls import reverse
+
+
+class EvidenceStage(models.TextChoices):
+    """In the order a treatment usually moves through them, then the kinds of study that stand apart."""
+
+    LABORATORY = "laboratory", "Laboratory or animal study"
+    EARLY_TRIAL = "early-trial", "Early human trial"
+    RANDOMISED_TRIAL = "randomised-trial", "Larger randomised trial"
+    REGULATORY_REVIEW = "regulatory-review", "Under regulatory review"
+    APPROVED = "approved", "Approved for use"
+    OBSERVATIONAL = "observational", "Real-world or observational study"
+    REVIEW = "review", "Review or guideline"
+
+
+@dataclass(frozen=True)
+class Stage:
+    value: str
+    label: str
+    meaning: str  # one plain sentence, shown with the badge on the article page
+    explanation: str  # a short paragraph, shown on the research stages page
+
+    @property
+    def anchor(self):
+        return f"stage-{self.value}"
+
+    def get_absolute_url(self):
+        return f"{reverse('articles:research_stages')}#{self.anchor}"
+
+
+MEANINGS = {
+    EvidenceStage.LABORATORY: (
+        "This research was done on cells or animals, so it is many years from any treatment you could be offered.",
+        "Scientists test an idea on cells in a dish or in animals such as mice. Most ideas that work at this stage "
+        "never become treatments, because people's bodies and IBD are more complicated. It is the start of a long "
+        "road: interesting to follow, but not something to ask your doctor for yet.",
+    ),
+    EvidenceStage.EARLY_TRIAL: (
+        "A treatment at this stage is not available from your doctor yet: it is still being tested for safety in "
+        "a small number of people.",
+        "The first studies in people, often called phase 1 or small phase 2 trials, usually include tens of people. "
+        "They mainly check that a treatment is safe and find the right dose. They are too small to show for sure "
+        "whether it works, and many treatments stop here.",
+    ),
+    EvidenceStage.RANDOMISED_TRIAL: (
+        "A treatment at this stage has been compared fairly with another treatment or a placebo, but it is not "
+        "yet approved or available from your doctor.",
+        "Larger trials, often called phase 2 or phase 3, put people into groups by chance (randomly) so the "
+        "groups can be compared fairly, often without anyone knowing who had which treatment. This is the best "
+        "way to test whether a treatment works. A good result is a real step forward, but regulators still have "
+        "to review all the evidence before doctors can prescribe it.",
+    ),
+    EvidenceStage.REGULATORY_REVIEW: (
+        "A regulator is checking the evidence for this treatment: it may be approved in the coming months or "
+        "years, but your doctor can't prescribe it yet.",
+        "Once trials are finished, the company or researchers ask a regulator, such as the MHRA in the UK, the "
+        "EMA in Europe or the FDA in the United States, to approve the treatment. Experts there look at all the "
+        "results, including safety. Review often takes a year or more, and the answer can be no.",
+    ),
+    EvidenceStage.APPROVED: (
+        "This treatment is approved for use, so you can ask your healthcare team whether it could be right for you.",
+        "A regulator has decided the benefits outweigh the risks for a particular group of people. Approval does "
+        "not always mean it is offered everywhere straight away: health services may still decide whether to pay "
+        "for it, and it may suit some people with IBD and not others.",
+    ),
+    EvidenceStage.OBSERVATIONAL: (
+        "This study looked at what happens to people in everyday life: it can show links, but not on its own "
+        "prove that one thing causes another.",
+        "Observational studies follow large groups of people, or look back at health records, without giving "
+        "anyone a new treatment. They are good at spotting patterns and at showing how treatments work outside "
+        "trials, for example over many years. Because people were not put into groups by chance, other "
+        "differences between them may explain what was found.",
+    ),
+    EvidenceStage.REVIEW: (
+        "This brings together many earlier studies, or advice from experts, and is one of the most reliable "
+        "kinds of evidence.",
+        "A systematic review gathers every good study on a question and weighs them up together; a guideline is "
+        "advice that experts write for doctors and patients from that evidence. They change slowly and carefully, "
+        "which makes them a good guide to what your healthcare team is likely to recommend.",
+    ),
+}
+
+STAGES = {
+    stage.value: Stage(stage.value, stage.label, meaning, explanation)
+    for stage, (meaning, explanation) in MEANINGS.items()
+}
+
+
+def describe(value):
+    """The stage for a stored value, or None for a blank or unknown one."""
+    return STAGES.get(value)
