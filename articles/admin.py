@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from .caching import content_changed
-from .forms import ArticleAdminForm
-from .models import Article, Contributor, Question, Section, SiteSettings, StudyFacts, Topic
+from .forms import ArticleAdminForm, ReviewAnswerForm, ReviewAnswerFormSet
+from .models import Article, Contributor, Question, ReviewAnswer, Section, SiteSettings, StudyFacts, Topic
 
 # Web addresses typed without a scheme are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -39,6 +39,22 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 1
     fields = ["text", "position"]
+
+
+class ReviewAnswerInline(admin.TabularInline):
+    """The ten checklist questions, one row each, pre-filled so editors only answer."""
+
+    model = ReviewAnswer
+    form = ReviewAnswerForm
+    formset = ReviewAnswerFormSet
+    max_num = len(ReviewAnswer.Criterion)
+    can_delete = False
+    verbose_name = "review checklist answer"
+    verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        answered = obj.review_answers.count() if obj is not None and obj.pk else 0
+        return len(ReviewAnswer.Criterion) - answered
 
 
 @admin.register(Article)
@@ -68,7 +84,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
         ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
-    inlines = [StudyFactsInline, SectionInline, QuestionInline]
+    inlines = [StudyFactsInline, SectionInline, QuestionInline, ReviewAnswerInline]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = ["headline", "kind", "status", "published_at", "is_live", "topic", "comment_count", "page_link"]
     list_filter = ["status", "kind", "topic", "author", "comments_open"]
@@ -76,6 +92,13 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"
     actions = ["publish_selected", "unpublish_selected"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReviewAnswer:
+            return super().save_formset(request, form, formset, change)
+        for answer in formset.save(commit=False):  # only the rows given or changed
+            answer.answered_by = request.user
+            answer.save()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -97,8 +120,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles now (scheduled ones keep their time)", permissions=["change"])
     def publish_selected(self, request, queryset):
-        published, refused = 0, []
-        for article in queryset:
+        published, refused, unchecked = 0, [], []
+        for article in queryset.prefetch_related("review_answers"):
+            if missing := article.unanswered_review_criteria():
+                unchecked.append(f"“{article.headline}” ({', '.join(c.label for c in missing)})")
+                continue
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
             try:
@@ -116,6 +142,12 @@ class ArticleAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 "Not published, because something required is missing (open each to see what): " + "; ".join(refused),
+                messages.ERROR,
+            )
+        if unchecked:
+            self.message_user(
+                request,
+                "Not published, because the review checklist has unanswered questions: " + "; ".join(unchecked),
                 messages.ERROR,
             )
 

@@ -403,9 +403,9 @@ class TestQueryCounts:
     TOPIC_PAGE_QUERIES = LIST_PAGE_QUERIES + 1  # and the topic
     TAG_PAGE_QUERIES = LIST_PAGE_QUERIES + 1  # and the tag
     AUTHOR_PAGE_QUERIES = LIST_PAGE_QUERIES + 2  # and the author, and the articles they reviewed
-    # navigation, the article with its byline and study, tags, sections, questions, disclaimer;
-    # then the discussion: its count, a page of comments and their replies
-    ARTICLE_PAGE_QUERIES = 6 + 3
+    # navigation, the article with its byline and study, tags, sections, questions, review checklist
+    # answers (+1, issue 7), disclaimer; then the discussion: its count, a page of comments and their replies
+    ARTICLE_PAGE_QUERIES = 7 + 3
 
     @pytest.fixture
     def make_articles(self, make_article, make_contributor):

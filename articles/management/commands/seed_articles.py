@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
 from articles.management.demo_content import ARTICLES, CONTRIBUTORS
-from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from articles.models import Article, Contributor, Question, ReviewAnswer, Section, StudyFacts, Topic
 
 PALETTES = {
     2: [(0, 90, 91), (224, 200, 160), (127, 209, 207), (246, 241, 232)],
@@ -76,6 +76,10 @@ class Command(BaseCommand):
             Question.objects.create(article=article, text=text, position=position)
         if "study" in data:
             StudyFacts.objects.create(article=article, **data["study"])
+        for criterion, (answer, note) in data.get("review", {}).items():
+            ReviewAnswer.objects.create(
+                article=article, criterion=ReviewAnswer.Criterion[criterion], answer=answer, note=note
+            )
         self.stdout.write(self.style.SUCCESS(f"Added article: {article.headline}"))
 
 

@@ -36,7 +36,7 @@ from taggit.models import Tag, TaggedItem
 from articles.caching import content_changed
 from articles.images import make_renditions
 from articles.management.commands.seed_articles import demo_illustration
-from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from articles.models import Article, Contributor, Question, ReviewAnswer, Section, StudyFacts, Topic
 from articles.rendering import render_markdown
 from community.management import large_dataset as words
 from community.models import Comment, ModerationLog, Profile, Report, render_body
@@ -326,7 +326,7 @@ class LargeDataset:
 
     def add_parts(self, articles):
         rng = self.rng
-        sections, questions, studies, tagged = [], [], [], []
+        sections, questions, studies, tagged, answers = [], [], [], [], []
         article_type = ContentType.objects.get_for_model(Article)
         trials = self.tags["Clinical trials"]
         for article in articles:
@@ -343,11 +343,23 @@ class LargeDataset:
                 tags.add(trials)
                 if rng.random() < 0.4:
                     studies.append(self.study_facts(article, self.study_names[article.slug]))
+                answers += self.review_answers(article)
             tagged += [TaggedItem(content_type=article_type, object_id=article.pk, tag=tag) for tag in tags]
         bulk(Section, sections)
         bulk(Question, questions)
         bulk(StudyFacts, studies)
         bulk(TaggedItem, tagged)
+        bulk(ReviewAnswer, answers)
+
+    def review_answers(self, article):
+        """A complete review checklist, as every published research article has; a few "not applicable"."""
+        not_applicable = self.rng.choice([None, None, None, *words.REVIEW_NOT_APPLICABLE])
+        answers = []
+        for criterion, (answer, note) in words.REVIEW_ANSWERS.items():
+            if criterion == not_applicable:
+                answer, note = ReviewAnswer.Answer.NOT_APPLICABLE, words.REVIEW_NOT_APPLICABLE[criterion]
+            answers.append(ReviewAnswer(article=article, criterion=criterion, answer=answer, note=note))
+        return answers
 
     def study_facts(self, article, name):
         number = self.rng.randint(10**7, 10**8 - 1)
@@ -408,6 +420,7 @@ class LargeDataset:
             for position, text in enumerate(words.QUESTIONS[:5], start=1):
                 Question.objects.create(article=article, text=text, position=position)
             self.study_facts(article, "STOMP3").save()
+            bulk(ReviewAnswer, self.review_answers(article))
             self.heavy = article
 
     # Comments ---------------------------------------------------------------
