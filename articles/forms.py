@@ -60,11 +60,13 @@ class ReviewAnswerForm(forms.ModelForm):
     criterion = forms.TypedChoiceField(
         label="Question", choices=ReviewAnswer.Criterion.choices, coerce=int, disabled=True, widget=CriterionWidget
     )
+    # No blank radio button: a row left untouched is simply not saved.
+    answer = forms.ChoiceField(choices=ReviewAnswer.Answer.choices, widget=forms.RadioSelect)
 
     class Meta:
         model = ReviewAnswer
         fields = ["criterion", "answer", "note"]
-        widgets = {"answer": forms.RadioSelect, "note": forms.TextInput(attrs={"size": 50})}
+        widgets = {"note": forms.TextInput(attrs={"size": 50})}
 
 
 class ReviewAnswerFormSet(forms.BaseInlineFormSet):
