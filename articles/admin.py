@@ -49,6 +49,7 @@ class ReviewAnswerInline(admin.TabularInline):
     formset = ReviewAnswerFormSet
     max_num = len(ReviewAnswer.Criterion)
     can_delete = False
+    view_on_site = False  # every row would link to the same article
     verbose_name = "review checklist answer"
     verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
 

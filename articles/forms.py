@@ -66,7 +66,7 @@ class ReviewAnswerForm(forms.ModelForm):
     class Meta:
         model = ReviewAnswer
         fields = ["criterion", "answer", "note"]
-        widgets = {"note": forms.TextInput(attrs={"size": 50})}
+        widgets = {"note": forms.Textarea(attrs={"rows": 4, "cols": 48})}
 
 
 class ReviewAnswerFormSet(forms.BaseInlineFormSet):
