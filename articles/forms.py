@@ -84,15 +84,15 @@ class ReviewAnswerFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         article = self.instance  # carries the status and kind just submitted
-        if article.kind != Article.Kind.RESEARCH_NEWS or article.status != Article.Status.PUBLISHED:
+        if article.status != Article.Status.PUBLISHED:
             return
-        # Saved answers can be changed but never emptied or deleted, so they all count; then the new ones.
-        answered = {answer.criterion for answer in self.get_queryset()} | {
+        # Saved answers can be changed but never emptied or deleted, so only the new rows need adding.
+        answering = [
             form.cleaned_data["criterion"]
             for form in self.extra_forms
             if form.has_changed() and form.is_valid() and form.cleaned_data.get("answer")
-        }
-        missing = [c.label for c in ReviewAnswer.Criterion if c not in answered]
+        ]
+        missing = [criterion.label for criterion in article.unanswered_review_criteria(answering)]
         if missing:
             raise ValidationError(
                 "Research news can't be published until every question on the review checklist is answered "

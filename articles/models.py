@@ -314,15 +314,16 @@ class Article(ReaderVisible):
         """Updated on a later day than first published: worth telling readers."""
         return self.published_at is not None and self.updated_at.date() > self.published_at.date()
 
-    def unanswered_review_criteria(self):
+    def unanswered_review_criteria(self, answering=()):
         """The checklist questions still unanswered: research news can't be published until there are none.
 
-        Features are exempt. Uses ``review_answers`` as prefetched, when it was.
+        Features are exempt. ``answering``: criteria being answered in the same form, not saved yet.
+        Uses ``review_answers`` as prefetched, when it was.
         """
         if self.kind != self.Kind.RESEARCH_NEWS:
             return []
         answered = {answer.criterion for answer in self.review_answers.all()} if self.pk else set()
-        return [criterion for criterion in ReviewAnswer.Criterion if criterion not in answered]
+        return [criterion for criterion in ReviewAnswer.Criterion if criterion not in answered | set(answering)]
 
     def review_tally(self):
         """How the checklist came out, for the panel's first line: e.g. [("Yes", 8), ("Not applicable", 2)]."""
