@@ -1,9 +1,9 @@
 """
 Load a large dataset for the benchmark (bench/run.py) and for checking that
 pages keep their cost at scale: by default 2,000 published articles with
-their sections, questions, tags and study facts, 2,000 members, about 200,000
-comments (mostly approved, some held, removed or deleted, a third of them
-replies) and one heavy article, ``heavy-benchmark-article``: 8 sections of
+their sections, questions, tags, study facts and review checklists, 2,000
+members, about 200,000 comments (mostly approved, some held, removed or
+deleted, a third of them replies) and one heavy article, ``heavy-benchmark-article``: 8 sections of
 about 1,500 words, 6 tags, a hero image with renditions and 300 approved
 comments, the shape of the costliest page the site serves.
 
@@ -265,7 +265,7 @@ class LargeDataset:
         with self.step("hero images and renditions"):
             self.images = self.make_images(images)
             self.tags = self.ensure_tags(words.TAGS)
-        with self.step(f"{count:,} articles with sections, questions, study facts and tags"):
+        with self.step(f"{count:,} articles with sections, questions, study facts, tags and checklists"):
             topics = list(Topic.objects.all())
             articles = [self.build_article(n, topics) for n in range(1, count + 1)]
             bulk(Article, articles)
