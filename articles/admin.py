@@ -25,7 +25,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .caching import content_changed
-from .forms import ArticleAdminForm, CompareRevisionsForm
+from .forms import ArticleAdminForm, CompareRevisionsForm, ReviewAnswerForm, ReviewAnswerFormSet
 from .history import compare_revisions
 from .models import (
     Article,
@@ -34,6 +34,7 @@ from .models import (
     Contributor,
     GlossaryTerm,
     Question,
+    ReviewAnswer,
     Section,
     SiteSettings,
     StudyFacts,
@@ -92,6 +93,23 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewAnswerInline(admin.TabularInline):
+    """The ten checklist questions, one row each, pre-filled so editors only answer."""
+
+    model = ReviewAnswer
+    form = ReviewAnswerForm
+    formset = ReviewAnswerFormSet
+    max_num = len(ReviewAnswer.Criterion)
+    can_delete = False
+    view_on_site = False  # every row would link to the same article
+    verbose_name = "review checklist answer"
+    verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        answered = obj.review_answers.count() if obj is not None and obj.pk else 0
+        return len(ReviewAnswer.Criterion) - answered
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
@@ -134,7 +152,7 @@ class ArticleAdmin(VersionAdmin):
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
         ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
-    inlines = [StudyFactsInline, SectionInline, QuestionInline, CorrectionInline]
+    inlines = [StudyFactsInline, SectionInline, QuestionInline, ReviewAnswerInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = [
         "headline", "kind", "evidence_stage", "status", "published_at", "is_live", "next_review_due",
@@ -147,6 +165,13 @@ class ArticleAdmin(VersionAdmin):
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReviewAnswer:
+            return super().save_formset(request, form, formset, change)
+        for answer in formset.save(commit=False):  # only the rows given or changed
+            answer.answered_by = request.user
+            answer.save()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -253,8 +278,11 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.action(description="Publish selected articles now (scheduled ones keep their time)", permissions=["change"])
     def publish_selected(self, request, queryset):
-        published, refused = 0, []
-        for article in queryset:
+        published, refused, unchecked = 0, [], []
+        for article in queryset.prefetch_related("review_answers"):
+            if missing := article.unanswered_review_criteria():
+                unchecked.append(f"“{article.headline}” ({', '.join(c.label for c in missing)})")
+                continue
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
             try:
@@ -272,6 +300,12 @@ class ArticleAdmin(VersionAdmin):
             self.message_user(
                 request,
                 "Not published, because something required is missing (open each to see what): " + "; ".join(refused),
+                messages.ERROR,
+            )
+        if unchecked:
+            self.message_user(
+                request,
+                "Not published, because the review checklist has unanswered questions: " + "; ".join(unchecked),
                 messages.ERROR,
             )
 

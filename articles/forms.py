@@ -1,12 +1,14 @@
 """Forms: editors' input that needs more checking than the model gives, and readers' searches."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html
 
 from . import search
 from .evidence import EvidenceStage, describe
 from .images import check_hero_image
-from .models import Article
+from .models import Article, ReviewAnswer
 
 
 class HeroImageField(forms.ImageField):
@@ -93,3 +95,60 @@ class StageFilterForm(forms.Form):
     def selected(self):
         """The chosen stage, or None for all of them (including when the choice was not one we know)."""
         return describe(self.cleaned_data["stage"]) if self.is_valid() else None
+
+
+class CriterionWidget(forms.Widget):
+    """Shows a checklist criterion as its question and a hint of what good looks like; editors don't change it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if value in (None, ""):
+            return ""
+        question, hint = ReviewAnswer.QUESTIONS[ReviewAnswer.Criterion(int(value))]
+        return format_html('<strong>{}</strong><div class="help">Good: {}</div>', question, hint)
+
+
+class ReviewAnswerForm(forms.ModelForm):
+    # Disabled: the value comes from the row (or the formset's initial data), never from what is posted.
+    criterion = forms.TypedChoiceField(
+        label="Question", choices=ReviewAnswer.Criterion.choices, coerce=int, disabled=True, widget=CriterionWidget
+    )
+    # No blank radio button: a row left untouched is simply not saved.
+    answer = forms.ChoiceField(choices=ReviewAnswer.Answer.choices, widget=forms.RadioSelect)
+
+    class Meta:
+        model = ReviewAnswer
+        fields = ["criterion", "answer", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 4, "cols": 48})}
+
+
+class ReviewAnswerFormSet(forms.BaseInlineFormSet):
+    """The checklist in admin: a row for every criterion, and no publishing research news until all are answered.
+
+    Answered criteria are rows; the blank rows below them are pre-filled with the criteria still to answer,
+    and a blank row left untouched saves nothing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        answered = {answer.criterion for answer in self.get_queryset()}
+        self.initial_extra = [{"criterion": c} for c in ReviewAnswer.Criterion if c not in answered]
+
+    def clean(self):
+        super().clean()
+        article = self.instance  # carries the status and kind just submitted
+        if article.status != Article.Status.PUBLISHED:
+            return
+        # Saved answers can be changed but never emptied or deleted, so only the new rows need adding.
+        answering = [
+            form.cleaned_data["criterion"]
+            for form in self.extra_forms
+            if form.has_changed() and form.is_valid() and form.cleaned_data.get("answer")
+        ]
+        missing = [criterion.label for criterion in article.unanswered_review_criteria(answering)]
+        if missing:
+            raise ValidationError(
+                "Research news can't be published until every question on the review checklist is answered "
+                "(“Not applicable” with a reason is fine). Still to answer: %(missing)s.",
+                params={"missing": "; ".join(missing)},
+                code="checklist_incomplete",
+            )

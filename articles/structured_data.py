@@ -36,7 +36,9 @@ def absolute_url(path):
 
 def to_json_for_html(data):
     """JSON text that is safe to place inside a <script> data block."""
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_IN_HTML_ESCAPES)
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).translate(
+        JSON_IN_HTML_ESCAPES
+    )
 
 
 def condition_for(article):

@@ -21,7 +21,7 @@ from PIL import Image
 
 from articles import caching
 from articles.evidence import EvidenceStage
-from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from articles.models import Article, Contributor, Question, ReviewAnswer, Section, StudyFacts, Topic
 from community.models import Comment, Profile, refresh_comment_count
 from tests import browsing
 
@@ -245,6 +245,18 @@ def make_study(db):
         return StudyFacts.objects.create(article=article, **(values | fields))
 
     return make_study
+
+
+@pytest.fixture
+def answer_review_checklist(db):
+    """Answer every question on an article's review checklist, as research news needs before it is published."""
+
+    def answer_review_checklist(article, answer=ReviewAnswer.Answer.YES, note="Checked by the editor."):
+        for criterion in ReviewAnswer.Criterion:
+            ReviewAnswer.objects.create(article=article, criterion=criterion, answer=answer, note=note)
+        return article
+
+    return answer_review_checklist
 
 
 def image_bytes(width=800, height=450, image_format="JPEG", mode="RGB"):

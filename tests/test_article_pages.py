@@ -404,10 +404,11 @@ class TestQueryCounts:
     TAG_PAGE_QUERIES = LIST_PAGE_QUERIES + 1  # and the tag
     AUTHOR_PAGE_QUERIES = LIST_PAGE_QUERIES + 2  # and the author, and the articles they reviewed
     # navigation, the article with its byline and study, tags, sections, questions, corrections
-    # (one prefetch however many), disclaimer; the glossary terms, once, when the linked prose
-    # isn't cached yet (articles/glossary.py); then the discussion: its count, a page of comments
-    # and their replies; then the related articles, all in one query
-    ARTICLE_PAGE_QUERIES = 7 + 1 + 3 + 1
+    # (one prefetch however many), review checklist answers (one prefetch, issue 7), disclaimer;
+    # the glossary terms, once, when the linked prose isn't cached yet (articles/glossary.py);
+    # then the discussion: its count, a page of comments and their replies; then the related
+    # articles, all in one query
+    ARTICLE_PAGE_QUERIES = 8 + 1 + 3 + 1
 
     @pytest.fixture
     def make_articles(self, make_article, make_contributor):

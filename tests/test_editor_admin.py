@@ -21,11 +21,11 @@ from articles.models import Article, Question, Section, SiteSettings, StudyFacts
 
 ADD_URL = "/admin/articles/article/add/"
 CHANGELIST_URL = "/admin/articles/article/"
-INLINE_PREFIXES = {"study": 1, "sections": 1000, "questions": 1000, "corrections": 1000}
+INLINE_PREFIXES = {"study": 1, "sections": 1000, "questions": 1000, "review_answers": 10, "corrections": 1000}
 
 
 def article_form_data(topic, author, **fields):
-    """What the add form posts for a complete research-news article with no inline rows."""
+    """What the add form posts for a complete research-news article: its review checklist answered, no other rows."""
     data = {
         "kind": "research",
         "headline": "Injection helps people with colitis reach remission",
@@ -58,6 +58,7 @@ def article_form_data(topic, author, **fields):
             f"{prefix}-MIN_NUM_FORMS": 0,
             f"{prefix}-MAX_NUM_FORMS": max_num,
         }
+    data = with_inline_rows(data, "review_answers", [{"answer": "yes"}] * 10)  # the rows admin pre-fills
     return data | fields
 
 
@@ -327,7 +328,8 @@ def test_editing_without_a_new_image_keeps_the_image_and_renditions(
     files_before = sorted(media_root.rglob("*"))
 
     response = editor_client.post(
-        f"/admin/articles/article/{article.pk}/change/", data | {"headline": "A corrected headline"}
+        f"/admin/articles/article/{article.pk}/change/",
+        data | {"headline": "A corrected headline", "review_answers-TOTAL_FORMS": 0},  # checklist untouched
     )
 
     assert response.status_code == 302, form_errors(response)
@@ -360,8 +362,8 @@ class TestBulkActions:
             follow=True,
         )
 
-    def test_publish_selected_publishes_drafts(self, editor_client, make_article):
-        drafts = [make_article(status=Article.Status.DRAFT, published_at=None) for _ in range(2)]
+    def test_publish_selected_publishes_drafts(self, editor_client, make_article, answer_review_checklist):
+        drafts = [answer_review_checklist(make_article(status=Article.Status.DRAFT, published_at=None)) for _ in "ab"]
 
         response = self.post_action(editor_client, "publish_selected", drafts)
 
@@ -371,10 +373,12 @@ class TestBulkActions:
             draft.refresh_from_db()
             assert draft.is_published()
 
-    def test_publish_selected_refuses_an_article_missing_its_source(self, editor_client, make_article):
-        complete = make_article(status=Article.Status.DRAFT, published_at=None)
-        sourceless = make_article(
-            headline="No source yet", status=Article.Status.DRAFT, source_url="", published_at=None
+    def test_publish_selected_refuses_an_article_missing_its_source(
+        self, editor_client, make_article, answer_review_checklist
+    ):
+        complete = answer_review_checklist(make_article(status=Article.Status.DRAFT, published_at=None))
+        sourceless = answer_review_checklist(
+            make_article(headline="No source yet", status=Article.Status.DRAFT, source_url="", published_at=None)
         )
 
         response = self.post_action(editor_client, "publish_selected", [complete, sourceless])
@@ -389,9 +393,9 @@ class TestBulkActions:
         assert sourceless.status == Article.Status.DRAFT
         assert sourceless.published_at is None
 
-    def test_publish_selected_keeps_a_scheduled_time(self, editor_client, make_article):
+    def test_publish_selected_keeps_a_scheduled_time(self, editor_client, make_article, answer_review_checklist):
         later = timezone.now() + timedelta(days=3)
-        article = make_article(status=Article.Status.DRAFT, published_at=later)
+        article = answer_review_checklist(make_article(status=Article.Status.DRAFT, published_at=later))
 
         self.post_action(editor_client, "publish_selected", [article])
 

@@ -134,11 +134,15 @@ class TestAdmin:
 
         assert Article.objects.get().evidence_stage == ""
 
-    def test_the_bulk_publish_action_refuses_an_article_without_a_stage(self, editor_client, make_article):
+    def test_the_bulk_publish_action_refuses_an_article_without_a_stage(
+        self, editor_client, make_article, answer_review_checklist
+    ):
         staged = make_article(status=Article.Status.DRAFT, published_at=None)
         unstaged = make_article(
             headline="Stage not chosen", status=Article.Status.DRAFT, published_at=None, evidence_stage=""
         )
+        for article in (staged, unstaged):
+            answer_review_checklist(article)
 
         response = editor_client.post(
             CHANGELIST_URL,

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.glossary import link_terms
 from articles.models import GlossaryTerm
 from articles.rendering import render_markdown
+from tests.test_article_pages import TestQueryCounts
 
 TERM_LINK = re.compile(r'<a href="#define-([\w-]+)" class="term"[^>]*>(.*?)</a>', re.S)
 
@@ -401,8 +402,8 @@ class TestArticlePage:
             make_term(word)
         article = make_article(opening=" ".join(words), closing=" ".join(words))
 
-        # As tests/test_article_pages.py counts it: the page's 6, the terms, the discussion's 3.
-        with django_assert_max_num_queries(6 + 1 + 3):
+        # As tests/test_article_pages.py counts it, the terms included.
+        with django_assert_max_num_queries(TestQueryCounts.ARTICLE_PAGE_QUERIES):
             content = client.get(article.get_absolute_url()).content.decode()
 
         assert len(links_in(content)) == count

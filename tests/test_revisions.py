@@ -67,6 +67,13 @@ def study_row(study, **changes):
             "participants": study.participants or "", "design": study.design} | changes  # fmt: skip
 
 
+def answer_rows(article):
+    """The review checklist rows the change form posts for answers already saved."""
+    return [
+        {"id": a.pk, "article": article.pk, "answer": a.answer, "note": a.note} for a in article.review_answers.all()
+    ]
+
+
 def current_data(article, **fields):
     """What the change form posts for the article as it is now, with ``fields`` changed."""
     now = {"headline": article.headline, "slug": article.slug, "standfirst": article.standfirst,
@@ -76,6 +83,11 @@ def current_data(article, **fields):
     data = article_form_data(article.topic, article.author, **(now | fields))
     data = with_rows(data, "sections", [section_row(s) for s in article.sections.all()])
     data = with_rows(data, "questions", [question_row(q) for q in article.questions.all()])
+    answers = [
+        {"id": a.pk, "article": article.pk, "answer": a.answer, "note": a.note} for a in article.review_answers.all()
+    ]
+    if answers:  # the checklist as answered; article_form_data answers a new article's
+        data = with_rows(data, "review_answers", answers)
     study = StudyFacts.objects.filter(article=article).first()
     return with_rows(data, "study", [study_row(study)] if study else [])
 
@@ -169,8 +181,9 @@ def test_saving_only_an_inline_change_keeps_a_revision(editor_client, admin_arti
     assert len(revisions_of(admin_article)) == 2
 
 
-def test_publishing_from_the_list_keeps_a_revision(editor_client, make_article):
+def test_publishing_from_the_list_keeps_a_revision(editor_client, make_article, answer_review_checklist):
     article = make_article(status=Article.Status.DRAFT, published_at=None)
+    answer_review_checklist(article)
 
     editor_client.post(CHANGELIST_URL, {"action": "publish_selected", "_selected_action": [article.pk]})
 
@@ -333,6 +346,7 @@ def test_restoring_brings_back_the_old_text_and_inlines_and_renders_them_again(
     data = with_rows(data, "questions", [{"id": old_question_pk, "article": changed_article.pk,
                                           "text": "Could this suit me?", "position": 1}])  # fmt: skip
     data = with_rows(data, "study", [study_row(changed_article.study, participants="812")])
+    data = with_rows(data, "review_answers", answer_rows(changed_article))
     response = editor_client.post(restore_url(changed_article, first), data)
 
     assert response.status_code == 302

@@ -203,6 +203,8 @@ class TestKeepingTheTextUpToDate:
             "questions-0-position": "1",
             "corrections-TOTAL_FORMS": "0",
             "corrections-INITIAL_FORMS": "0",
+            "review_answers-TOTAL_FORMS": "0",
+            "review_answers-INITIAL_FORMS": "0",
         }
 
         response = client.post("/admin/articles/article/add/", data)

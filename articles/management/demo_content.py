@@ -137,6 +137,55 @@ STOMP2 = {
         "If it is approved, what is a realistic timeline before it could be offered to me?",
         "While we wait, is there anything we could change to get more from my current treatment plan?",
     ],
+    # The review checklist, criterion by criterion (ReviewAnswer.Criterion): answer, then the note readers see.
+    "review": {
+        "BENEFITS": (
+            "no",
+            "The report said significantly more fistulas healed with AU-101 than with placebo, but gave no healing "
+            "rates, so we can't give you the numbers. We say so rather than guess.",
+        ),
+        "HARMS": (
+            "yes",
+            "We report that it was well tolerated with no new safety concerns, that no side-effect figures were "
+            "given, and that longer-term data are still needed.",
+        ),
+        "EVIDENCE": (
+            "yes",
+            "A randomised, double-blind, placebo-controlled trial in 109 people at several centres, with healing "
+            "checked by examination and MRI at 24 weeks.",
+        ),
+        "COSTS": (
+            "yes",
+            "AU-101 is investigational: it is not available from your doctor, only possibly in trials, and no "
+            "price has been set.",
+        ),
+        "ALTERNATIVES": (
+            "yes",
+            "We set it beside today's options: anti-TNF biologics, antibiotics and surgery such as a seton.",
+        ),
+        "INDEPENDENT_SOURCES": (
+            "no",
+            "We had one news report to go on and found no comment from experts outside the trial. Our medical "
+            "reviewer, who declares no ties to the company, checked the article.",
+        ),
+        "NO_DISEASE_MONGERING": (
+            "yes",
+            "We describe what living with a fistula is like without suggesting it is more common than it is.",
+        ),
+        "NOVELTY": (
+            "yes",
+            "We present this as one trial's result in a field that has studied stem cells for fistulas before, "
+            "not as a first.",
+        ),
+        "NO_UNJUSTIFIED_LANGUAGE": (
+            "yes",
+            "We call the result encouraging and the treatment investigational; no “breakthrough” or “cure”.",
+        ),
+        "BEYOND_PRESS_RELEASE": (
+            "yes",
+            "Our source was a news report, not a company press release, and we say plainly what it left out.",
+        ),
+    },
 }
 
 FATIGUE = {

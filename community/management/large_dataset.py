@@ -116,6 +116,25 @@ STUDY_FACTS = {
     "safety": "Mostly mild side effects; no new safety concerns reported",
 }
 
+# The review checklist of a generated research article: an answer and note per criterion number, and the
+# "not applicable" answers (with their reasons) that some articles give instead.
+REVIEW_ANSWERS = {
+    1: ("yes", "The summary gives the share of people who improved in each group."),
+    2: ("yes", "Side effects are described, with how often they happened."),
+    3: ("yes", "We give the design, the number of people and how long they were followed."),
+    4: ("yes", "We say the treatment is not yet available outside trials."),
+    5: ("yes", "We compare it with the treatments people use today."),
+    6: ("no", "We had only the news report; the study's funding is stated but no independent expert commented."),
+    7: ("yes", "We describe the condition without exaggerating how common or severe it is."),
+    8: ("yes", "We say what earlier studies found."),
+    9: ("yes", "No hype words: we call the result promising, not a breakthrough."),
+    10: ("yes", "The source was a news report, not a press release."),
+}
+REVIEW_NOT_APPLICABLE = {
+    4: "The study tested a way of organising care, not a product with a price.",
+    5: "There is no current treatment for this to be compared with.",
+}
+
 COMMENT_BODIES = [
     "Thank you for explaining this so clearly. I've shared it with my mum, who always asks what my results mean.",
     "I've had Crohn's for twelve years and this is the first time I've understood what 'double-blind' means.",

@@ -25,6 +25,7 @@ from articles.models import (
     Contributor,
     GlossaryTerm,
     Question,
+    ReviewAnswer,
     Section,
     StudyFacts,
     Topic,
@@ -106,6 +107,10 @@ class Command(BaseCommand):
             Question.objects.create(article=article, text=text, position=position)
         if "study" in data:
             StudyFacts.objects.create(article=article, **data["study"])
+        for criterion, (answer, note) in data.get("review", {}).items():
+            ReviewAnswer.objects.create(
+                article=article, criterion=ReviewAnswer.Criterion[criterion], answer=answer, note=note
+            )
         for kind, days_after, text in data.get("corrections", []):
             ArticleCorrection.objects.create(
                 article=article,

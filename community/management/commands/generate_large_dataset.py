@@ -1,9 +1,9 @@
 """
 Load a large dataset for the benchmark (bench/run.py) and for checking that
 pages keep their cost at scale: by default 2,000 published articles with
-their sections, questions, tags and study facts, 2,000 members, about 200,000
-comments (mostly approved, some held, removed or deleted, a third of them
-replies) and one heavy article, ``heavy-benchmark-article``: 8 sections of
+their sections, questions, tags, study facts and review checklists, 2,000
+members, about 200,000 comments (mostly approved, some held, removed or
+deleted, a third of them replies) and one heavy article, ``heavy-benchmark-article``: 8 sections of
 about 1,500 words, 6 tags, a hero image with renditions and 300 approved
 comments, the shape of the costliest page the site serves.
 
@@ -38,7 +38,7 @@ from articles.caching import content_changed
 from articles.evidence import EvidenceStage
 from articles.images import make_renditions
 from articles.management.commands.seed_articles import demo_illustration
-from articles.models import Article, Contributor, Question, Section, StudyFacts, Topic
+from articles.models import Article, Contributor, Question, ReviewAnswer, Section, StudyFacts, Topic
 from articles.rendering import render_markdown
 from community.management import large_dataset as words
 from community.models import Comment, ModerationLog, Profile, Report, render_body
@@ -267,7 +267,7 @@ class LargeDataset:
         with self.step("hero images and renditions"):
             self.images = self.make_images(images)
             self.tags = self.ensure_tags(words.TAGS)
-        with self.step(f"{count:,} articles with sections, questions, study facts and tags"):
+        with self.step(f"{count:,} articles with sections, questions, study facts, tags and checklists"):
             topics = list(Topic.objects.all())
             articles = [self.build_article(n, topics) for n in range(1, count + 1)]
             bulk(Article, articles)
@@ -329,7 +329,7 @@ class LargeDataset:
 
     def add_parts(self, articles):
         rng = self.rng
-        sections, questions, studies, tagged = [], [], [], []
+        sections, questions, studies, tagged, answers = [], [], [], [], []
         article_type = ContentType.objects.get_for_model(Article)
         trials = self.tags["Clinical trials"]
         for article in articles:
@@ -351,6 +351,7 @@ class LargeDataset:
                 tags.add(trials)
                 if rng.random() < 0.4:
                     studies.append(self.study_facts(article, self.study_names[article.slug]))
+                answers += self.review_answers(article)
             tagged += [TaggedItem(content_type=article_type, object_id=article.pk, tag=tag) for tag in tags]
             sections += article_sections
             questions += article_questions
@@ -367,9 +368,20 @@ class LargeDataset:
         bulk(Question, questions)
         bulk(StudyFacts, studies)
         bulk(TaggedItem, tagged)
+        bulk(ReviewAnswer, answers)
         # What search looks in, built above from the same parts; on PostgreSQL its vectors in one UPDATE.
         Article.objects.bulk_update(articles, ["search_document"], batch_size=BATCH_SIZE)
         search.refresh_vectors(Article.objects.filter(pk__in=[article.pk for article in articles]))
+
+    def review_answers(self, article):
+        """A complete review checklist, as every published research article has; a few "not applicable"."""
+        not_applicable = self.rng.choice([None, None, None, *words.REVIEW_NOT_APPLICABLE])
+        answers = []
+        for criterion, (answer, note) in words.REVIEW_ANSWERS.items():
+            if criterion == not_applicable:
+                answer, note = ReviewAnswer.Answer.NOT_APPLICABLE, words.REVIEW_NOT_APPLICABLE[criterion]
+            answers.append(ReviewAnswer(article=article, criterion=criterion, answer=answer, note=note))
+        return answers
 
     def study_facts(self, article, name):
         number = self.rng.randint(10**7, 10**8 - 1)
@@ -431,6 +443,7 @@ class LargeDataset:
             for position, text in enumerate(words.QUESTIONS[:5], start=1):
                 Question.objects.create(article=article, text=text, position=position)
             self.study_facts(article, "STOMP3").save()
+            bulk(ReviewAnswer, self.review_answers(article))
             self.heavy = article
 
     # Comments ---------------------------------------------------------------
