@@ -1,5 +1,6 @@
 """
-Members, comments and moderation: the discussion under each article.
+Members, comments and moderation: the discussion under each article; and
+each reader's own list of questions for their healthcare team.
 
 A comment is plain text, rendered once when saved into ``body_html`` (escaped,
 line breaks kept, links made safe). Every decision about a comment records
@@ -9,6 +10,7 @@ who made it, when and why, and lands in the moderation log.
 from .comments import EDIT_WINDOW, Comment, Report, clean_body, count_links, refresh_comment_count, render_body
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
+from .questions import SavedQuestion
 
 __all__ = [
     "EDIT_WINDOW",
@@ -18,6 +20,7 @@ __all__ = [
     "ModerationWord",
     "Profile",
     "Report",
+    "SavedQuestion",
     "clean_body",
     "count_links",
     "refresh_comment_count",
