@@ -4,10 +4,12 @@ the print and text pages, the list joining an account at log-in, and above all
 that nobody can see or touch anyone else's list.
 """
 
+import io
 import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -608,3 +610,16 @@ class TestAccountData:
         content = client.get("/privacy/").content.decode()
 
         assert "Nobody but you can see your My questions list" in content
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_the_patient_a_list_once(client, media_root):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    patient = Profile.objects.get(user__username="patient").user
+    client.force_login(patient)
+    response = client.get(LIST)
+    assert len(listed_texts(response)) == 4
+    assert "Your own question" in response.content.decode()
+    assert all(item.article_url for item in patient.saved_questions.filter(is_own=False))
