@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, comments, moderation, pages, privacy
+from .views import accounts, comments, moderation, pages, privacy, questions
 
 app_name = "community"
 
@@ -31,6 +31,14 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", comments.edit_comment, name="edit_comment"),
     path("comments/<int:pk>/delete/", comments.delete_comment, name="delete_comment"),
     path("comments/<int:pk>/report/", comments.report_comment, name="report_comment"),
+    # My questions
+    path("my-questions/", questions.my_questions, name="my_questions"),
+    path("my-questions/save/<int:pk>/", questions.save_question, name="save_question"),
+    path("my-questions/add/", questions.add_own_question, name="add_own_question"),
+    path("my-questions/<int:item_id>/move/", questions.move_question, name="move_question"),
+    path("my-questions/<int:item_id>/remove/", questions.remove_question, name="remove_question"),
+    path("my-questions/print/", questions.print_questions, name="print_questions"),
+    path("my-questions/my-questions.txt", questions.download_questions, name="download_questions"),
     # Pages
     path("community/", pages.community, name="community"),
     path("community/guidelines/", pages.guidelines, name="guidelines"),

@@ -153,9 +153,10 @@ class TestQueryCounts:
         assert queries_for(client, url) <= allowed
 
     def test_the_heavy_article_for_a_member_costs_what_a_quiet_one_does(
-        self, client, member, second_member, make_article, make_comment, dataset
+        self, client, member, second_member, make_article, make_comment, make_question, dataset
     ):
         quiet = make_article(headline="A quiet discussion")
+        make_question(quiet)  # like the heavy one: each question has a "Save to My questions" control
         make_comment(quiet, second_member)
         client.force_login(member)
         one_comment = queries_for(client, quiet.get_absolute_url())
@@ -163,10 +164,11 @@ class TestQueryCounts:
         assert queries_for(client, HEAVY_URL) <= one_comment
 
     def test_the_heavy_article_for_one_of_its_commenters_costs_what_a_quiet_one_does(
-        self, client, make_article, make_comment, heavy
+        self, client, make_article, make_comment, make_question, heavy
     ):
         commenter = heavy.comments.filter(thread__isnull=True).first().author
         quiet = make_article(headline="A quiet discussion")
+        make_question(quiet)  # like the heavy one: each question has a "Save to My questions" control
         make_comment(quiet, commenter)
         client.force_login(commenter)
         one_comment = queries_for(client, quiet.get_absolute_url())

@@ -1,5 +1,6 @@
 """
-Members, comments and moderation: the discussion under each article.
+Members, comments and moderation: the discussion under each article; and
+each reader's own list of questions for their healthcare team.
 
 A comment is plain text, rendered once when saved into ``body_html`` (escaped,
 line breaks kept, links made safe). Every decision about a comment records
@@ -18,6 +19,7 @@ from .comments import (
 )
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
+from .questions import SavedQuestion
 
 __all__ = [
     "EDIT_WINDOW",
@@ -27,6 +29,7 @@ __all__ = [
     "ModerationWord",
     "Profile",
     "Report",
+    "SavedQuestion",
     "clean_body",
     "count_links",
     "refresh_comment_count",

@@ -90,6 +90,7 @@ class Profile(ReaderVisible):
         user = self.user
         comments = user.comments.select_related("article").order_by("created_at", "id")
         reports = user.reports_made.select_related("comment__article").order_by("created_at", "id")
+        saved_questions = user.saved_questions.for_list()
         return {
             "exported_at": timezone.now(),
             "account": {
@@ -127,6 +128,16 @@ class Profile(ReaderVisible):
                 }
                 for report in reports
             ],
+            "my_questions": [
+                {
+                    "question": saved.current_text,
+                    "own_question": saved.is_own,
+                    "article": saved.headline,
+                    "article_url": saved.article_url,
+                    "saved_at": saved.saved_at,
+                }
+                for saved in saved_questions
+            ],
         }
 
     @transaction.atomic
@@ -135,8 +146,8 @@ class Profile(ReaderVisible):
 
         Each comment goes as if its author deleted it: a "deleted" marker with no text if someone replied,
         so the thread still reads, otherwise gone. Newest first, so a member's replies to their own comments
-        go before the comments they answer. Deleting the user takes the profile and the member's reports
-        with it, and leaves the markers without an author.
+        go before the comments they answer. Deleting the user takes the profile, the member's reports and
+        their My questions list with it, and leaves the markers without an author.
         """
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):

@@ -1,7 +1,7 @@
 """
 Load the whole demo: the articles (``seed_articles``), three accounts to log
-in with (an editor, a moderator and a patient), a few members' comments and
-one comment held for the moderation queue.
+in with (an editor, a moderator and a patient), a few members' comments,
+one comment held for the moderation queue, and the patient's My questions.
 
 Safe to run again: whatever already exists is left exactly as it is, and
 passwords are printed only when an account is first made.
@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article, Contributor
-from community.models import Comment, Profile, refresh_comment_count
+from community.models import Comment, Profile, SavedQuestion, refresh_comment_count
 
 # username, email, display name, group, is_staff, contributor slug
 LOGIN_ACCOUNTS = [
@@ -94,6 +94,14 @@ COMMENTS = [
     ),
 ]
 
+# The patient's My questions: (article slug, the question's place in the article), or their own words.
+MY_QUESTIONS = [
+    (FATIGUE, 0),
+    (STOMP2, 0),
+    (None, "My last flare started after a course of antibiotics. Should I take anything alongside them next time?"),
+    (FATIGUE, 1),
+]
+
 
 class Command(BaseCommand):
     help = "Load the demo articles, accounts and discussion. Running it again changes nothing."
@@ -106,6 +114,7 @@ class Command(BaseCommand):
         for username, display_name in VOICES:
             users[username] = self.ensure_voice(username, display_name)
         self.ensure_comments(users)
+        self.ensure_my_questions(users["patient"])
 
     def ensure_account(self, username, email, display_name, group_name, is_staff, contributor_slug):
         User = get_user_model()
@@ -159,6 +168,31 @@ class Command(BaseCommand):
             refresh_comment_count(article.pk)
         pending = Comment.objects.filter(status=Comment.Status.PENDING).count()
         self.stdout.write(f"Demo discussion ready; {pending} comment(s) wait in the moderation queue.")
+
+    @transaction.atomic
+    def ensure_my_questions(self, user):
+        """A list to show on /my-questions/, made once: a list the member has changed is left alone."""
+        if user.saved_questions.exists():
+            return
+        questions = {
+            (q.article.slug, index): q
+            for article in Article.objects.filter(slug__in={FATIGUE, STOMP2}).prefetch_related("questions")
+            for index, q in enumerate(article.questions.all())
+        }
+        for position, (slug, which) in enumerate(MY_QUESTIONS):
+            if slug is None:
+                SavedQuestion.objects.create(user=user, text=which, is_own=True, position=position)
+                continue
+            question = questions[(slug, which)]
+            SavedQuestion.objects.create(
+                user=user,
+                question=question,
+                article=question.article,
+                article_headline=question.article.headline,
+                text=question.text,
+                position=position,
+            )
+        self.stdout.write(f"Demo My questions ready: {len(MY_QUESTIONS)} saved for {user.username}.")
 
 
 def published(article) -> datetime:

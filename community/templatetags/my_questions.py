@@ -1,0 +1,48 @@
+"""
+The "Save to My questions" control on an article page: ``{% load my_questions %}{% save_question_control question %}``.
+
+Readers with no session cookie are served the whole page from the cache, so
+their control is a plain link to a page with the form (a CSRF token would stop
+the page being cached). Members and readers with a session get a button, or
+"Saved" for questions already in their list: one query for the whole page. The
+buttons share one form (``{% save_question_form %}``, placed once before the
+list) through their ``form`` and ``formaction`` attributes, so the page carries
+one CSRF token, not one per question.
+"""
+
+from django import template
+from django.conf import settings
+
+from ..models.questions import questions_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("community/_save_question.html", takes_context=True)
+def save_question_control(context, question):
+    direct = gets_buttons(context)
+    return {
+        "show": not context.get("is_preview"),
+        "question": question,
+        "direct": direct,
+        "saved": direct and question.pk in saved_question_ids(context["request"]),
+    }
+
+
+@register.inclusion_tag("community/_save_question_form.html", takes_context=True)
+def save_question_form(context):
+    """The one form the save buttons submit; after saving, the view returns to the question."""
+    return {"show": gets_buttons(context) and not context.get("is_preview"), "csrf_token": context.get("csrf_token")}
+
+
+def gets_buttons(context):
+    """Members and readers with a session see the page drawn afresh, so it may carry a CSRF token."""
+    request = context["request"]
+    return request.user.is_authenticated or settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def saved_question_ids(request):
+    """The ids of the questions in the visitor's list, looked up once per page, not once per question."""
+    if not hasattr(request, "_saved_question_ids"):
+        request._saved_question_ids = questions_for(request).saved_question_ids()
+    return request._saved_question_ids
