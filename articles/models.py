@@ -6,18 +6,25 @@ Markdown from editors is rendered to sanitised HTML once, when it is saved,
 into the ``*_html`` fields that templates show.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
+from . import readability
 from .caching import content_changed
 from .images import make_renditions
 from .rendering import render_markdown
+
+DEFAULT_READING_GRADE_TARGET = 7
 
 
 class ReaderVisible(models.Model):
@@ -92,6 +99,13 @@ class SiteSettings(ReaderVisible):
         help_text="Markdown. Shown at the foot of every article.",
     )
     medical_disclaimer_html = models.TextField(editable=False, default="")
+    reading_grade_target = models.PositiveSmallIntegerField(
+        "reading level target",
+        default=DEFAULT_READING_GRADE_TARGET,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text="The Flesch-Kincaid grade that article text should stay at or below: 7 is about age 11 to 12. "
+        "Editors see a warning beside text above it; it never stops an article being saved.",
+    )
 
     class Meta:
         verbose_name = "site settings"
@@ -111,6 +125,91 @@ class SiteSettings(ReaderVisible):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
+def reading_target_subquery():
+    """The reading level target as an expression, so a list can carry it on every row for one query."""
+    target = SiteSettings.objects.filter(pk=1).values("reading_grade_target")[:1]
+    return Coalesce(Subquery(target), Value(DEFAULT_READING_GRADE_TARGET))
+
+
+class HypeWordQuerySet(models.QuerySet):
+    def pairs(self):
+        """(word, suggestion) pairs, as the checks in ``readability`` take them."""
+        return list(self.values_list("word", "suggestion"))
+
+
+class HypeWord(models.Model):
+    """A word that over-sells research news, with what to say instead. Flagged to editors, never blocked.
+
+    Readers never see the list, so changing it leaves cached pages alone; the
+    articles' stored flags are checked again instead.
+    """
+
+    word = models.CharField(
+        max_length=60,
+        help_text="A word or phrase, matched whole and without case: “cure” also finds “cures” and “cured” but "
+        "not “secure”; “game-changer” also finds “game changer”.",
+    )
+    suggestion = models.CharField(max_length=300, help_text="What to say instead, shown to the editor.")
+
+    objects = HypeWordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("word"), name="hype_word_unique", violation_error_message="That word is already on the list."
+            ),
+        ]
+
+    def __str__(self):
+        return self.word
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Article.objects.recheck_hype_words()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Article.objects.recheck_hype_words()
+        return result
+
+    def clean(self):
+        self.word = " ".join(self.word.split())
+        if not readability.words(self.word):
+            raise ValidationError({"word": "Give a word or phrase with letters in it."})
+
+
+def glossary_terms():
+    """Terms readers can look up. The glossary comes with issue 6; until it is wired in, none are known."""
+    return frozenset()
+
+
+@dataclass(frozen=True)
+class PlainLanguageCheck:
+    """Reading levels of an article's parts, and the hype words in what readers see first."""
+
+    target: int
+    parts: list  # (label, Readability) for every part with words in it
+    whole: readability.Readability | None
+    hype: list  # readability.HypeMatch
+
+    @property
+    def worst_grade(self):
+        return max((figures.grade for _, figures in self.parts), default=None)
+
+    @property
+    def whole_above_target(self):
+        return self.whole is not None and self.whole.above(self.target)
+
+    @property
+    def parts_above_target(self):
+        return [(label, figures) for label, figures in self.parts if figures.above(self.target)]
+
+    @property
+    def long_sentence_count(self):
+        return sum(len(figures.long_sentences) for _, figures in self.parts)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and its publish time has come."""
@@ -125,6 +224,21 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("topic", "author", "medical_reviewer", "study").prefetch_related(
             "tags", "sections", "questions"
         )
+
+    def with_reading_target(self):
+        """Each article carries the site's reading level target as ``reading_target``."""
+        return self.annotate(reading_target=reading_target_subquery())
+
+    def recheck_hype_words(self):
+        """Store the hype words found again, after the list changed."""
+        hype_words = HypeWord.objects.pairs()
+        changed = []
+        for article in self.only("pk", "headline", "standfirst", "opening", "summary", "hype_words").iterator():
+            found = article.stored_hype_words(hype_words)
+            if found != article.hype_words:
+                article.hype_words = found
+                changed.append(article)
+        self.model.objects.bulk_update(changed, ["hype_words"], batch_size=500)
 
 
 class Article(ReaderVisible):
@@ -215,6 +329,12 @@ class Article(ReaderVisible):
     comment_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Visible comments, kept up to date by the community app."
     )
+    reading_grade = models.FloatField(
+        null=True, editable=False, help_text="The reading level of the hardest part, stored when saved."
+    )
+    hype_words = models.CharField(
+        max_length=300, blank=True, default="", editable=False, help_text="Hype words found, stored when saved."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -258,6 +378,7 @@ class Article(ReaderVisible):
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []
+        self.reading_grade, self.hype_words = self._stored_checks()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -288,6 +409,59 @@ class Article(ReaderVisible):
             errors["reviewed_on"] = "Give the date the medical reviewer checked the article."
         if errors:
             raise ValidationError(errors)
+
+    # Plain-language checks ---------------------------------------------------
+
+    HYPE_CHECKED_FIELDS = [("headline", "Headline"), ("standfirst", "Standfirst"), ("opening", "Opening"),
+                           ("summary", "Summary")]  # fmt: skip
+
+    def text_parts(self, sections, questions):
+        """(label, Markdown) of every part an editor writes, in page order; questions count as one part."""
+        parts = [("Standfirst", self.standfirst), ("Opening", self.opening), ("Summary", self.summary)]
+        parts += [(f"Section “{section.heading}”", section.body) for section in sections]
+        if questions:
+            parts.append(("Questions", "\n\n".join(question.text for question in questions)))
+        parts.append(("Closing", self.closing))
+        return parts
+
+    def plain_language_check(self, target, hype_words, sections=None, questions=None):
+        """The figures editors see; ``sections`` and ``questions`` default to the article's own (prefetched)."""
+        sections = self.sections.all() if sections is None else sections
+        questions = self.questions.all() if questions is None else questions
+        parts = self.text_parts(sections, questions)
+        measured = [(label, readability.measure(text)) for label, text in parts]
+        whole = readability.measure("\n\n".join(text for _, text in parts if text))
+        return PlainLanguageCheck(
+            target=target,
+            parts=[(label, figures) for label, figures in measured if figures],
+            whole=whole,
+            hype=self.hype_matches(hype_words),
+        )
+
+    def hype_matches(self, hype_words):
+        matches = []
+        for field, label in self.HYPE_CHECKED_FIELDS:
+            matches += readability.find_hype(getattr(self, field), hype_words, where=label)
+        return matches
+
+    def stored_hype_words(self, hype_words):
+        return self._hype_words_text(self.hype_matches(hype_words))
+
+    def _hype_words_text(self, matches):
+        found = dict.fromkeys(match.word for match in matches)  # each word once, in list order
+        return ", ".join(found)[: self._meta.get_field("hype_words").max_length]
+
+    def _stored_checks(self):
+        """The worst reading grade and the hype words, from the parts as saved (fresh, never prefetched)."""
+        sections = Section.objects.filter(article_id=self.pk) if self.pk else []
+        questions = Question.objects.filter(article_id=self.pk) if self.pk else []
+        check = self.plain_language_check(None, HypeWord.objects.pairs(), sections, questions)
+        return check.worst_grade, self._hype_words_text(check.hype)
+
+    def refresh_plain_language(self):
+        """Store the checks again after a section or question changed."""
+        self.reading_grade, self.hype_words = self._stored_checks()
+        Article.objects.filter(pk=self.pk).update(reading_grade=self.reading_grade, hype_words=self.hype_words)
 
     def _hero_image_changed(self):
         if not self.hero_renditions:
@@ -359,6 +533,12 @@ class Section(OrderedPart):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        self.article.refresh_plain_language()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.refresh_plain_language()
+        return result
 
 
 class Question(OrderedPart):
@@ -373,6 +553,15 @@ class Question(OrderedPart):
 
     def __str__(self):
         return self.text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.article.refresh_plain_language()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.refresh_plain_language()
+        return result
 
 
 class StudyFacts(ReaderVisible):
