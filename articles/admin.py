@@ -31,7 +31,6 @@ from .models import (
     StudyFacts,
     Topic,
     glossary_terms,
-    reading_target_subquery,
 )
 
 # Web addresses typed without a scheme are taken as https.
@@ -73,12 +72,16 @@ class PlainLanguageInline:
     """An inline whose rows show the reading level of their text."""
 
     text_field = None
+    reading_target = None
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(reading_target=reading_target_subquery())
+    def get_formset(self, request, obj=None, **kwargs):
+        # Admin makes inline instances afresh for each request, so the target can be kept here for every row.
+        self.reading_target = reading_target(obj) if obj is not None else SiteSettings.load().reading_grade_target
+        return super().get_formset(request, obj, **kwargs)
 
     @admin.display(description="Reading level")
     def reading_level(self, part):
+        part.reading_target = self.reading_target
         return reading_figures(part, getattr(part, self.text_field))
 
 

@@ -125,12 +125,6 @@ class SiteSettings(ReaderVisible):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
 
-def reading_target_subquery():
-    """The reading level target as an expression, so a list can carry it on every row for one query."""
-    target = SiteSettings.objects.filter(pk=1).values("reading_grade_target")[:1]
-    return Coalesce(Subquery(target), Value(DEFAULT_READING_GRADE_TARGET))
-
-
 class HypeWordQuerySet(models.QuerySet):
     def pairs(self):
         """(word, suggestion) pairs, as the checks in ``readability`` take them."""
@@ -226,8 +220,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_reading_target(self):
-        """Each article carries the site's reading level target as ``reading_target``."""
-        return self.annotate(reading_target=reading_target_subquery())
+        """Each article carries the site's reading level target as ``reading_target``: a list flags rows for free."""
+        target = SiteSettings.objects.filter(pk=1).values("reading_grade_target")[:1]
+        return self.annotate(reading_target=Coalesce(Subquery(target), Value(DEFAULT_READING_GRADE_TARGET)))
 
     def recheck_hype_words(self):
         """Store the hype words found again, after the list changed."""

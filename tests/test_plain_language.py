@@ -4,9 +4,12 @@ sentences, medical terms, and hype words with what to say instead. All of it
 warns; none of it stops a save.
 """
 
+import io
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
@@ -493,3 +496,37 @@ def test_readers_never_see_a_preview(client, member, make_article):
     assert client.get(article.get_absolute_url()).status_code == 404
     client.force_login(member)
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+# Demo content --------------------------------------------------------------------
+
+
+def test_the_demo_draft_shows_the_checks_and_the_published_demo_has_no_hype(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+    draft = Article.objects.get(slug="draft-new-pill-for-ulcerative-colitis")
+    assert draft.status == Article.Status.DRAFT
+    assert draft.hype_words == "breakthrough, cure, game-changer, revolutionary"
+    assert draft.reading_grade > 7
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    assert list(published.exclude(hype_words="")) == []
+    assert not published.filter(reading_grade__isnull=True).exists()
+
+
+def test_preview_figures_cost_the_same_with_1_or_20_parts(client, editor, make_article, make_section, make_question):
+    article = make_article(status=Article.Status.DRAFT)
+    client.force_login(editor)
+
+    def queries_for_preview():
+        with CaptureQueriesContext(connection) as captured:
+            assert "Plain-language check" in client.get(article.get_absolute_url()).content.decode()
+        return len(captured)
+
+    make_section(article, heading="Section 0")
+    make_question(article, text="Question 0?")
+    one = queries_for_preview()
+    for n in range(1, 20):
+        make_section(article, heading=f"Section {n}", position=n)
+        make_question(article, text=f"Question {n}?", position=n)
+
+    assert queries_for_preview() == one
