@@ -228,8 +228,9 @@ class ArticleQuerySet(models.QuerySet):
         """Store the hype words found again, after the list changed."""
         hype_words = HypeWord.objects.pairs()
         changed = []
-        for article in self.only("pk", "headline", "standfirst", "opening", "summary", "hype_words").iterator():
-            found = article.stored_hype_words(hype_words)
+        fields = ["pk", "headline", "standfirst", "opening_html", "summary_html", "hype_words"]
+        for article in self.only(*fields).iterator(chunk_size=500):
+            found = article._hype_words_text(article.hype_matches(hype_words, rendered=True))
             if found != article.hype_words:
                 article.hype_words = found
                 changed.append(article)
@@ -407,9 +408,6 @@ class Article(ReaderVisible):
 
     # Plain-language checks ---------------------------------------------------
 
-    HYPE_CHECKED_FIELDS = [("headline", "Headline"), ("standfirst", "Standfirst"), ("opening", "Opening"),
-                           ("summary", "Summary")]  # fmt: skip
-
     def text_parts(self, sections, questions):
         """(label, Markdown) of every part an editor writes, in page order; questions count as one part."""
         parts = [("Standfirst", self.standfirst), ("Opening", self.opening), ("Summary", self.summary)]
@@ -433,14 +431,26 @@ class Article(ReaderVisible):
             hype=self.hype_matches(hype_words),
         )
 
-    def hype_matches(self, hype_words):
-        matches = []
-        for field, label in self.HYPE_CHECKED_FIELDS:
-            matches += readability.find_hype(getattr(self, field), hype_words, where=label)
-        return matches
+    def hype_matches(self, hype_words, rendered=False):
+        """Hype words in what readers see first: headline, standfirst, opening and summary.
 
-    def stored_hype_words(self, hype_words):
-        return self._hype_words_text(self.hype_matches(hype_words))
+        ``rendered`` reads the opening and summary from their stored HTML, which is quicker
+        for checking every article again but only right for an article as saved.
+        """
+        if rendered:
+            opening, summary = readability.text_of_html(self.opening_html), readability.text_of_html(self.summary_html)
+        else:
+            opening, summary = readability.plain_text(self.opening), readability.plain_text(self.summary)
+        texts = [
+            ("Headline", self.headline),  # plain text fields: nothing to render
+            ("Standfirst", self.standfirst),
+            ("Opening", opening),
+            ("Summary", summary),
+        ]
+        matches = []
+        for label, text in texts:
+            matches += readability.find_hype_in_text(text, hype_words, where=label)
+        return matches
 
     def _hype_words_text(self, matches):
         found = dict.fromkeys(match.word for match in matches)  # each word once, in list order

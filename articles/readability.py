@@ -12,6 +12,7 @@ dictionary, loaded once per process on first use (a few seconds, ~70 MB);
 only editors' requests ever reach it.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from html import unescape
@@ -32,8 +33,13 @@ _CLOSING_MARKS = '"\u201d\u2019)]'
 
 def plain_text(markdown_text):
     """The words a reader reads, one block (paragraph, list item, heading) a line, each ending a sentence."""
+    return text_of_html(render_markdown(markdown_text or ""))
+
+
+def text_of_html(html):
+    """``plain_text`` of Markdown already rendered and sanitised (the ``*_html`` fields)."""
     # Line breaks inside a paragraph are only wrapping; the ends of blocks are what end sentences.
-    html = _BLOCK_END.sub("\n", render_markdown(markdown_text or "").replace("\n", " "))
+    html = _BLOCK_END.sub("\n", html.replace("\n", " "))
     lines = (line.strip() for line in unescape(strip_tags(html)).splitlines())
     return "\n".join(line if line.rstrip(_CLOSING_MARKS)[-1:] in ".!?…:" else line + "." for line in lines if line)
 
@@ -96,6 +102,7 @@ def _inflected(token):
     return f"{escaped}(?:s|es|ed|ing)?"
 
 
+@functools.lru_cache(maxsize=512)
 def hype_pattern(word):
     """A case-insensitive pattern for a listed word or phrase, whole words only.
 
@@ -118,8 +125,12 @@ class HypeMatch:
 
 
 def find_hype(markdown_text, hype_words, where=""):
-    """Each listed word found in the text once, in list order; ``hype_words`` is (word, suggestion) pairs."""
-    text = plain_text(markdown_text)
+    """Each listed word found in editor Markdown once, in list order; ``hype_words`` is (word, suggestion) pairs."""
+    return find_hype_in_text(plain_text(markdown_text), hype_words, where)
+
+
+def find_hype_in_text(text, hype_words, where=""):
+    """``find_hype`` for text that is plain already (see ``plain_text`` and ``text_of_html``)."""
     matches = []
     for word, suggestion in hype_words:
         pattern = hype_pattern(word)

@@ -204,10 +204,12 @@ def test_deleting_the_hard_section_lowers_the_stored_grade(make_article, make_se
 
 def test_changing_the_list_checks_articles_again(make_article):
     article = make_article(headline="A landmark result")
+    in_summary = make_article(summary="The trial was *a [landmark](https://example.org/)*.")
     assert Article.objects.get(pk=article.pk).hype_words == ""
 
     word = HypeWord.objects.create(word="Landmark", suggestion="Say what was found.")
     assert Article.objects.get(pk=article.pk).hype_words == "Landmark"
+    assert Article.objects.get(pk=in_summary.pk).hype_words == "Landmark"
 
     word.delete()
     assert Article.objects.get(pk=article.pk).hype_words == ""
