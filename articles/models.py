@@ -178,14 +178,23 @@ def glossary_terms():
     return frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlainLanguageCheck:
     """Reading levels of an article's parts, and the hype words in what readers see first."""
 
     target: int
     parts: list  # (label, Readability) for every part with words in it
-    whole: readability.Readability | None
     hype: list  # readability.HypeMatch
+    text: str  # all the parts' Markdown, for the whole article's figures
+
+    @cached_property
+    def whole(self):
+        return readability.measure(self.text)
+
+    @cached_property
+    def medical_terms(self):
+        """Medical terms anywhere in the article that the glossary doesn't explain."""
+        return readability.unknown_medical_terms(self.text, glossary_terms())
 
     @property
     def worst_grade(self):
@@ -423,12 +432,11 @@ class Article(ReaderVisible):
         questions = self.questions.all() if questions is None else questions
         parts = self.text_parts(sections, questions)
         measured = [(label, readability.measure(text)) for label, text in parts]
-        whole = readability.measure("\n\n".join(text for _, text in parts if text))
         return PlainLanguageCheck(
             target=target,
             parts=[(label, figures) for label, figures in measured if figures],
-            whole=whole,
             hype=self.hype_matches(hype_words),
+            text="\n\n".join(text for _, text in parts if text),
         )
 
     def hype_matches(self, hype_words, rendered=False):

@@ -477,6 +477,7 @@ def test_preview_banner_shows_the_whole_articles_figures_to_staff(client, editor
     assert "Plain-language check" in content
     assert "Whole article: reading grade" in content
     assert "Section “The science”: grade" in content
+    assert "Medical terms with no glossary entry:</strong> remission, mucosal, histological." in content
     assert "“breakthrough” in the headline." in content
 
 

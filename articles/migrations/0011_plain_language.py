@@ -4,7 +4,8 @@ stored figures the article list shows, and the hype word list, seeded with
 the words the issue names and what to say instead. Editors and moderators
 may both edit the list.
 
-Articles already saved are measured the next time they are saved.
+Articles already there are measured here, as ``Article.save()`` measures
+them, so the article list can flag them at once.
 """
 
 import django.core.validators
@@ -43,6 +44,27 @@ def forwards(apps, schema_editor):
         group.permissions.add(*permissions)
     for word, suggestion in HYPE_WORDS:
         HypeWord.objects.get_or_create(word=word, defaults={"suggestion": suggestion})
+
+
+def measure_existing_articles(apps, schema_editor):
+    from articles import readability  # pure functions over text: safe with historical models
+
+    Article = apps.get_model("articles", "Article")
+    HypeWord = apps.get_model("articles", "HypeWord")
+    hype_words = list(HypeWord.objects.values_list("word", "suggestion"))
+    changed = []
+    for article in Article.objects.prefetch_related("sections", "questions").iterator(chunk_size=200):
+        questions = "\n\n".join(question.text for question in article.questions.all())
+        texts = [article.standfirst, article.opening, article.summary, article.closing, questions]
+        texts += [section.body for section in article.sections.all()]
+        grades = [figures.grade for figures in map(readability.measure, texts) if figures]
+        found = []
+        for text in [article.headline, article.standfirst, article.opening, article.summary]:
+            found += [match.word for match in readability.find_hype(text, hype_words)]
+        article.reading_grade = max(grades, default=None)
+        article.hype_words = ", ".join(dict.fromkeys(found))[:300]
+        changed.append(article)
+    Article.objects.bulk_update(changed, ["reading_grade", "hype_words"], batch_size=500)
 
 
 def backwards(apps, schema_editor):
@@ -107,4 +129,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(forwards, backwards),
+        migrations.RunPython(measure_existing_articles, migrations.RunPython.noop),
     ]
