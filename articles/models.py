@@ -239,7 +239,7 @@ class ArticleQuerySet(models.QuerySet):
         changed = []
         fields = ["pk", "headline", "standfirst", "opening_html", "summary_html", "hype_words"]
         for article in self.only(*fields).iterator(chunk_size=500):
-            found = article._hype_words_text(article.hype_matches(hype_words, rendered=True))
+            found = article.hype_words_text(article.hype_matches(hype_words, rendered=True))
             if found != article.hype_words:
                 article.hype_words = found
                 changed.append(article)
@@ -460,7 +460,8 @@ class Article(ReaderVisible):
             matches += readability.find_hype_in_text(text, hype_words, where=label)
         return matches
 
-    def _hype_words_text(self, matches):
+    def hype_words_text(self, matches):
+        """What the article list shows and filters on: the listed words found, once each."""
         found = dict.fromkeys(match.word for match in matches)  # each word once, in list order
         return ", ".join(found)[: self._meta.get_field("hype_words").max_length]
 
@@ -469,7 +470,7 @@ class Article(ReaderVisible):
         sections = Section.objects.filter(article_id=self.pk) if self.pk else []
         questions = Question.objects.filter(article_id=self.pk) if self.pk else []
         check = self.plain_language_check(None, HypeWord.objects.pairs(), sections, questions)
-        return check.worst_grade, self._hype_words_text(check.hype)
+        return check.worst_grade, self.hype_words_text(check.hype)
 
     def refresh_plain_language(self):
         """Store the checks again after a section or question changed."""
