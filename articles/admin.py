@@ -5,6 +5,10 @@ analysis sections, questions, corrections, closing, then byline and publishing.
 
 Every save of an article keeps a revision (django-reversion's VersionAdmin):
 editors see the history, compare two revisions and restore one.
+
+Under each text field editors see its plain-language figures (reading level,
+long sentences, medical terms) as they were last saved or submitted, and the
+hype words found; warnings only, nothing here stops a save.
 """
 
 from datetime import timedelta
@@ -14,7 +18,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
@@ -24,6 +30,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from . import readability
 from .caching import content_changed
 from .forms import ArticleAdminForm, CompareRevisionsForm, ReviewAnswerForm, ReviewAnswerFormSet
 from .history import compare_revisions
@@ -33,12 +40,14 @@ from .models import (
     ArticleDueForReview,
     Contributor,
     GlossaryTerm,
+    HypeWord,
     Question,
     ReviewAnswer,
     Section,
     SiteSettings,
     StudyFacts,
     Topic,
+    glossary_terms,
 )
 
 # Web addresses typed without a scheme are taken as https.
@@ -53,17 +62,93 @@ class StudyFactsInline(admin.StackedInline):
     verbose_name_plural = "Study at a glance (optional)"
 
 
-class SectionInline(admin.StackedInline):
+# Plain-language figures -------------------------------------------------------
+
+
+def reading_target(obj):
+    """The target carried by a row from a list or form (``reading_target_subquery``), else looked up once."""
+    if getattr(obj, "reading_target", None) is None:
+        obj.reading_target = SiteSettings.load().reading_grade_target
+    return obj.reading_target
+
+
+def reading_figures(obj, text):
+    """The reading level, long sentences and unexplained medical terms of one field, for the form."""
+    target = reading_target(obj)
+    figures = readability.measure(text)
+    context = {
+        "figures": figures,
+        "target": target,
+        "above": figures is not None and figures.above(target),
+        "terms": readability.unknown_medical_terms(text, glossary_terms()),
+    }
+    return render_to_string("admin/articles/_reading_figures.html", context)
+
+
+class PlainLanguageInline:
+    """An inline whose rows show the reading level of their text."""
+
+    text_field = None
+    reading_target = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Admin makes inline instances afresh for each request, so the target can be kept here for every row.
+        self.reading_target = reading_target(obj) if obj is not None else SiteSettings.load().reading_grade_target
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="Reading level")
+    def reading_level(self, part):
+        part.reading_target = self.reading_target
+        return reading_figures(part, getattr(part, self.text_field))
+
+
+class SectionInline(PlainLanguageInline, admin.StackedInline):
     model = Section
     extra = 1
-    fields = ["heading", "body", "position"]
+    fields = ["heading", "body", "reading_level", "position"]
+    readonly_fields = ["reading_level"]
+    text_field = "body"
     verbose_name_plural = "Analysis sections: our own perspective, in the order of their position numbers"
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(PlainLanguageInline, admin.TabularInline):
     model = Question
     extra = 1
-    fields = ["text", "position"]
+    fields = ["text", "reading_level", "position"]
+    readonly_fields = ["reading_level"]
+    text_field = "text"
+
+
+class ReadingLevelFilter(admin.SimpleListFilter):
+    title = "reading level"
+    parameter_name = "reading"
+
+    def lookups(self, request, model_admin):
+        return [("above", "Above the target"), ("within", "At or below the target"), ("unmeasured", "Not measured")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "above":
+            return queryset.filter(reading_grade__gt=F("reading_target"))
+        if self.value() == "within":
+            return queryset.filter(reading_grade__lte=F("reading_target"))
+        if self.value() == "unmeasured":
+            return queryset.filter(reading_grade__isnull=True)
+        return queryset
+
+
+class HypeWordsFilter(admin.SimpleListFilter):
+    title = "hype words"
+    parameter_name = "hype"
+
+    def lookups(self, request, model_admin):
+        return [("found", "Hype words found"), ("none", "None found")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "found":
+            return queryset.exclude(hype_words="")
+        if self.value() == "none":
+            return queryset.filter(hype_words="")
+        return queryset
 
 
 class CorrectionInline(admin.StackedInline):
@@ -117,15 +202,22 @@ class ArticleAdmin(VersionAdmin):
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
     # templates/admin/articles/article/change_form.html, to match the page.
     fieldsets = [
-        (None, {"fields": ["kind", "headline", "slug", "standfirst"]}),
+        (None, {"fields": ["kind", "headline", "slug", "standfirst", "standfirst_reading", "hype_check"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
-        ("Opening", {"fields": ["opening"]}),
+        ("Opening", {"fields": ["opening", "opening_reading"]}),
         (
             "Summary of the reporting",
             {
                 "description": "The source this article summarises. All four are required before research news "
                 "can be published. The summary is theirs, in our words; keep our own views for the sections below.",
-                "fields": ["source_publisher", "source_headline", "source_url", "source_published_on", "summary"],
+                "fields": [
+                    "source_publisher",
+                    "source_headline",
+                    "source_url",
+                    "source_published_on",
+                    "summary",
+                    "summary_reading",
+                ],
             },
         ),
         (
@@ -140,7 +232,7 @@ class ArticleAdmin(VersionAdmin):
                 "fields": ["evidence_stage"],
             },
         ),
-        ("Closing", {"classes": ["after-inlines"], "fields": ["closing"]}),
+        ("Closing", {"classes": ["after-inlines"], "fields": ["closing", "closing_reading"]}),
         ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
         (
             "Byline and medical review",
@@ -152,19 +244,29 @@ class ArticleAdmin(VersionAdmin):
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
         ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
+    readonly_fields = ["standfirst_reading", "opening_reading", "summary_reading", "closing_reading", "hype_check"]
     inlines = [StudyFactsInline, SectionInline, QuestionInline, ReviewAnswerInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = [
         "headline", "kind", "evidence_stage", "status", "published_at", "is_live", "next_review_due",
-        "review_overdue", "topic", "comment_count", "page_link",
+        "review_overdue", "topic", "reading_level", "hype_words_found", "comment_count", "page_link",
     ]  # fmt: skip
-    list_filter = ["status", ReviewFilter, "kind", "evidence_stage", "topic", "author", "comments_open"]
+    list_filter = [
+        "status", ReviewFilter, "kind", "evidence_stage", "topic", "author", "comments_open", ReadingLevelFilter,
+        HypeWordsFilter,
+    ]  # fmt: skip
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
     date_hierarchy = "published_at"
     actions = ["publish_selected", "unpublish_selected"]
     object_history_template = "admin/articles/article/object_history.html"
     history_latest_first = True
+
+    class Media:
+        css = {"all": ["css/admin-plain-language.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_reading_target()
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ReviewAnswer:
@@ -178,6 +280,56 @@ class ArticleAdmin(VersionAdmin):
         # Tags, sections and questions are saved after the article itself: search must see them all.
         form.instance.refresh_search_document()
         content_changed()
+        self.warn_about_plain_language(request, form.instance)
+
+    def warn_about_plain_language(self, request, article):
+        """Say what the checks found once everything is saved: a warning, the save has happened."""
+        article.refresh_from_db(fields=["reading_grade", "hype_words"])
+        target = SiteSettings.load().reading_grade_target
+        found = []
+        if article.reading_grade is not None and article.reading_grade > target:
+            found.append(f"the hardest part reads at grade {article.reading_grade:g}, above the target of {target}")
+        if article.hype_words:
+            found.append(f"hype words: {article.hype_words}")
+        if found:
+            self.message_user(
+                request,
+                "Plain-language check: " + "; ".join(found) + ". See the notes under each field.",
+                messages.WARNING,
+            )
+
+    @admin.display(description="Reading level")
+    def standfirst_reading(self, article):
+        return reading_figures(article, article.standfirst)
+
+    @admin.display(description="Reading level")
+    def opening_reading(self, article):
+        return reading_figures(article, article.opening)
+
+    @admin.display(description="Reading level")
+    def summary_reading(self, article):
+        return reading_figures(article, article.summary)
+
+    @admin.display(description="Reading level")
+    def closing_reading(self, article):
+        return reading_figures(article, article.closing)
+
+    @admin.display(description="Hype check")
+    def hype_check(self, article):
+        matches = article.hype_matches(HypeWord.objects.pairs())
+        return render_to_string("admin/articles/_hype_check.html", {"matches": matches})
+
+    @admin.display(description="Reading level", ordering="reading_grade")
+    def reading_level(self, article):
+        if article.reading_grade is None:
+            return "Not measured"
+        if article.reading_grade > article.reading_target:
+            return format_html("{} <strong>above target</strong>", f"{article.reading_grade:g}")
+        return f"{article.reading_grade:g}"
+
+    @admin.display(description="Hype words", ordering="hype_words")
+    def hype_words_found(self, article):
+        return article.hype_words or "None"
 
     @admin.display(boolean=True, description="Readers can see it")
     def is_live(self, article):
@@ -370,6 +522,18 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(HypeWord)
+class HypeWordAdmin(admin.ModelAdmin):
+    """The words editors are warned about. Moderators and editors both keep the list."""
+
+    list_display = ["word", "suggestion"]
+    search_fields = ["word", "suggestion"]
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        Article.objects.recheck_hype_words()  # a bulk delete skips HypeWord.delete()
 
 
 @admin.register(SiteSettings)

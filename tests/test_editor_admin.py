@@ -464,7 +464,9 @@ class TestSiteSettings:
     def test_editor_changes_the_disclaimer_and_articles_show_it(self, editor_client, client, make_article):
         article = make_article()
 
-        response = editor_client.post(self.URL, {"medical_disclaimer": "Talk to *your own* IBD team.", "_save": "Save"})
+        response = editor_client.post(
+            self.URL, {"medical_disclaimer": "Talk to *your own* IBD team.", "reading_grade_target": 7, "_save": "Save"}
+        )
 
         assert response.status_code == 302
         assert SiteSettings.load().medical_disclaimer == "Talk to *your own* IBD team."

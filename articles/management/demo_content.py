@@ -325,7 +325,47 @@ APPOINTMENT = {
     "questions": ["What should I do if my symptoms flare before my next appointment?"],
 }
 
-ARTICLES = [TRIAL_WORDS, FATIGUE, STOMP2, APPOINTMENT]
+# A draft as it might arrive from a hurried first pass over a press release: the hype words and the
+# dense sentences are on purpose, so editors can see the plain-language checks flag them in admin.
+DRAFT_NEEDS_EDITING = {
+    "slug": "draft-new-pill-for-ulcerative-colitis",
+    "kind": "research",
+    "status": "draft",
+    "evidence_stage": "early-trial",
+    "topic": "treatments",
+    "author": "hannah-okafor",
+    "medical_reviewer": None,
+    "reviewed_on": None,
+    "published_in_days": 0,
+    "headline": "Breakthrough pill could cure ulcerative colitis, company says",
+    "standfirst": "A revolutionary once-daily tablet has been hailed as a game-changer after an early study in people "
+    "with ulcerative colitis.",
+    "opening": "",
+    "source_publisher": "IBD Research Digest",
+    "source_headline": "Oral candidate shows early signal in phase 2 colitis study",
+    "source_url": "https://research-digest.example/news/oral-candidate-phase-2-colitis",
+    "source_published_on": datetime.date(2026, 11, 21),
+    "summary": "The company behind the tablet reported that, in a phase 2 study, a numerically greater proportion of "
+    "participants receiving the investigational oral small-molecule therapy achieved endoscopic improvement "
+    "relative to placebo at week twelve, although the difference was not tested for statistical significance "
+    "and full results have not yet been published in a peer-reviewed journal.",
+    "closing": "",
+    "hero_alt": "",
+    "hero_credit": "",
+    "hero_seed": None,
+    "tags": ["Clinical trials"],
+    "sections": [
+        (
+            "What this could mean",
+            "Notwithstanding the preliminary nature of these findings, the mechanism of action, which involves "
+            "selective modulation of intracellular inflammatory signalling pathways, suggests considerable "
+            "therapeutic potential across heterogeneous patient populations.",
+        ),
+    ],
+    "questions": ["Would a tablet like this be suitable for me, if it is approved one day?"],
+}
+
+ARTICLES = [TRIAL_WORDS, FATIGUE, STOMP2, APPOINTMENT, DRAFT_NEEDS_EDITING]
 
 # The demo glossary: (term, slug, also matches, plain-language definition in Markdown).
 # Starter words for the demo only; on a real site editors write and review their own.

@@ -1,5 +1,5 @@
 """
-Load the demo articles: contributors and four articles, one of them scheduled,
+Load the demo articles: contributors and five articles, one of them scheduled and one a draft,
 and the demo glossary their words link to.
 
 Safe to run again: an article already there is left exactly as it is.
@@ -73,6 +73,7 @@ class Command(BaseCommand):
 
     def create_article(self, data, contributors):
         published_at = data.get("published_at") or timezone.now() + timedelta(days=data["published_in_days"])
+        status = data.get("status", Article.Status.PUBLISHED)
         article = Article(
             slug=data["slug"],
             kind=data["kind"],
@@ -84,8 +85,8 @@ class Command(BaseCommand):
             author=contributors[data["author"]],
             medical_reviewer=contributors.get(data["medical_reviewer"]),
             reviewed_on=data["reviewed_on"],
-            status=Article.Status.PUBLISHED,
-            published_at=published_at,
+            status=status,
+            published_at=published_at if status == Article.Status.PUBLISHED else None,
             hero_alt=data["hero_alt"],
             hero_credit=data["hero_credit"],
             **{key: data.get(key, "") for key in ("source_publisher", "source_headline", "source_url", "summary")},
