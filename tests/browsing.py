@@ -27,6 +27,20 @@ class View(NamedTuple):
     third_party: list  # requests to any other site
     errors: list  # scripts that failed, files that failed to load, anything the Content-Security-Policy refused
 
+    def problems(self, seen, status=200):
+        """What is wrong with the page as seen (``seen`` names it in the messages): [] when nothing is."""
+        seen = f"{seen}, {self.width}px"
+        found = []
+        if self.response.status != status:
+            found.append(f"{seen}: status {self.response.status}, expected {status}")
+        if self.results.violations_count:
+            found.append(f"{seen}:\n{self.results.generate_report()}")
+        if self.third_party:
+            found.append(f"{seen}: requests to other sites {self.third_party}")
+        if self.errors:
+            found.append(f"{seen}: {self.errors}")
+        return found
+
 
 def check_page(browser, origin, path, name, widths=WIDTHS, cookies=(), color_scheme="light"):
     """Open a page at each width in one browser context and audit it; yield a View for each width."""

@@ -88,15 +88,7 @@ def test_page_has_no_axe_violations_for_each_visitor_width_and_colour_scheme(dem
         for view in check_page(
             chromium, demo_site.url, path, screenshot, cookies=cookies.get(who, []), color_scheme=scheme
         ):
-            seen = f"{name} as {who or 'a signed-out reader'}, {scheme}, {view.width}px"
-            if view.response.status != page.status:
-                problems.append(f"{seen}: status {view.response.status}, expected {page.status}")
-            if view.results.violations_count:
-                problems.append(f"{seen}:\n{view.results.generate_report()}")
-            if view.third_party:
-                problems.append(f"{seen}: requests to other sites {view.third_party}")
-            if view.errors:
-                problems.append(f"{seen}: {view.errors}")
+            problems += view.problems(f"{name} as {who or 'a signed-out reader'}, {scheme}", status=page.status)
 
     assert problems == [], "\n\n".join(problems)
 

@@ -26,13 +26,7 @@ def test_glossary_pages_have_no_axe_violations(demo_site, browser, name, path):
     for scheme in ("light", "dark"):
         screenshot = name + ("-dark" if scheme == "dark" else "")
         for view in check_page(chromium, demo_site.url, path, screenshot, color_scheme=scheme):
-            seen = f"{name}, {scheme}, {view.width}px"
-            if view.response.status != 200:
-                problems.append(f"{seen}: status {view.response.status}")
-            if view.results.violations_count:
-                problems.append(f"{seen}:\n{view.results.generate_report()}")
-            if view.third_party or view.errors:
-                problems.append(f"{seen}: {view.third_party} {view.errors}")
+            problems += view.problems(f"{name}, {scheme}")
 
     assert problems == [], "\n\n".join(problems)
 

@@ -34,13 +34,7 @@ def test_pages_with_related_articles_and_feed_links_pass_axe_and_run_no_script_f
 
     problems = []
     for view in check_page(chromium, demo_site.url, path, name, color_scheme=scheme):
-        seen = f"{path} at {view.width}px, {scheme}"
-        if view.response.status != 200:
-            problems.append(f"{seen}: status {view.response.status}")
-        if view.results.violations_count:
-            problems.append(f"{seen}:\n{view.results.generate_report()}")
-        if view.errors or view.third_party:
-            problems.append(f"{seen}: {view.errors} {view.third_party}")
+        problems += view.problems(f"{path}, {scheme}")
     assert problems == [], "\n\n".join(problems)
 
 

@@ -49,13 +49,7 @@ def test_an_article_with_corrections_and_an_overdue_review_has_no_axe_violations
     for scheme in ("light", "dark"):
         name = "article-corrections" + ("-dark" if scheme == "dark" else "")
         for view in check_page(chromium, demo_site.url, FATIGUE, name, color_scheme=scheme):
-            seen = f"{scheme}, {view.width}px"
-            if view.response.status != 200:
-                problems.append(f"{seen}: status {view.response.status}")
-            if view.results.violations_count:
-                problems.append(f"{seen}:\n{view.results.generate_report()}")
-            if view.third_party or view.errors:
-                problems.append(f"{seen}: {view.third_party} {view.errors}")
+            problems += view.problems(scheme)
 
     assert problems == [], "\n\n".join(problems)
 

@@ -32,13 +32,7 @@ def test_search_pages_have_no_axe_violations(demo_site, browser, name):
         for view in check_page(
             chromium, demo_site.url, PAGES[name], screenshot, cookies=cookies[who], color_scheme=scheme
         ):
-            seen = f"{name} as {who or 'a signed-out reader'}, {scheme}, {view.width}px"
-            if view.response.status != 200:
-                problems.append(f"{seen}: status {view.response.status}")
-            if view.results.violations_count:
-                problems.append(f"{seen}:\n{view.results.generate_report()}")
-            if view.third_party or view.errors:
-                problems.append(f"{seen}: {view.third_party} {view.errors}")
+            problems += view.problems(f"{name} as {who or 'a signed-out reader'}, {scheme}")
 
     assert problems == [], "\n\n".join(problems)
 
