@@ -59,7 +59,7 @@ def fresh_cache(settings):
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     # Rolled-back rows leave ids and generations to be used again: forget what this worker kept.
-    caching.memo.clear()
+    caching.forget_worker_state()
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 
 import tests.test_article_pages as article_pages
+from articles import caching
 from articles.models import Article
 from community.models import Comment, Profile
 
@@ -43,6 +44,7 @@ def snapshot():
 def queries_for(client, url):
     """The queries a page costs when nothing about it is cached yet."""
     cache.clear()
+    caching.forget_worker_state()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

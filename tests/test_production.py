@@ -13,7 +13,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import OperationalError, connection
 from django.test import Client
@@ -323,6 +323,42 @@ class TestMemberPages:
         memo.clear()
         assert memo.get(2, "key", compute) == 3
         assert memo.get(2, "key", compute) == 4  # expired at once
+
+    def test_the_shared_parts_of_the_page_hold_nothing_personal(
+        self, member, second_member, make_article, make_question, make_comment
+    ):
+        article = make_article()
+        question = make_question(article, text="What should I ask about fistula care?")
+        make_comment(article, member, body="My own comment, which only I can edit.")
+        first, second = Client(), Client()
+        first.force_login(member)
+        second.force_login(second_member)
+        first.post(f"/my-questions/save/{question.pk}/")
+
+        mine = first.get(article.get_absolute_url()).content.decode()
+        theirs = second.get(article.get_absolute_url()).content.decode()
+
+        assert "Saved to" in mine and "Saved to" not in theirs
+        assert 'formaction="/my-questions/save/' in theirs
+        assert "My own comment, which only I can edit." in theirs  # the shared thread, with no edit link
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', theirs).group(1)
+        assert token not in mine
+
+    def test_a_change_through_another_worker_reaches_this_one_within_a_second(self, monkeypatch):
+        seen = caching.content_generation()
+        cache.set(caching.GENERATION_KEY, seen + 10, timeout=None)  # as another worker's change does
+
+        assert caching.content_generation() == seen  # this worker's copy, for up to a second
+        monkeypatch.setattr(caching.time, "monotonic", lambda: caching.worker_generation.expires)
+        assert caching.content_generation() == seen + 10
+
+    def test_a_change_here_moves_on_from_the_shared_generation_not_this_workers_copy(self):
+        seen = caching.content_generation()
+        cache.set(caching.GENERATION_KEY, seen + 10, timeout=None)
+
+        caching.bump_generation()
+
+        assert caching.content_generation() == cache.get(caching.GENERATION_KEY) == seen + 11
 
     def test_only_moderators_get_the_moderation_link(self, client, member, moderator, editor, password):
         for user, shown in ((member, False), (editor, False), (moderator, True)):

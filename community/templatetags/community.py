@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from articles.caching import content_generation
+from articles.caching import content_generation, for_this_generation
 
 from ..forms.comments import CommentForm
 from ..models import Comment, Report
@@ -53,11 +53,16 @@ def thread_html(request, article):
         return render_thread(article, user, number, personal=True)
     viewer = "member" if user.is_authenticated else "reader"
     key = f"thread:{content_generation(request)}:{article.pk}:{number}:{viewer}"
-    html = cache.get(key)
-    if html is None:
-        html = render_thread(article, user, number, personal=False)
-        cache.set(key, html, THREAD_SECONDS)
-    return html
+
+    def shared_copy():
+        html = cache.get(key)
+        if html is None:
+            html = render_thread(article, user, number, personal=False)
+            cache.set(key, html, THREAD_SECONDS)
+        return html
+
+    # Kept in this worker too, so a member's page asks the shared cache for nothing it has seen.
+    return for_this_generation(request, key, shared_copy)
 
 
 def render_thread(article, user, number, *, personal):

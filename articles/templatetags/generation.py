@@ -1,0 +1,33 @@
+"""
+``{% shared_fragment "name" key ... %}...{% endshared_fragment %}``: a part of a page that is the same for
+every visitor, rendered once per worker and content generation (articles.caching.for_this_generation).
+
+Signed-out readers get whole pages from the page cache; members get pages drawn afresh, and most of an
+article page is the same for all of them. Only what is the same for everyone may go inside: nothing
+that reads the user, the session or a CSRF token.
+"""
+
+from django import template
+
+from articles.caching import for_this_generation
+
+register = template.Library()
+
+
+@register.tag
+def shared_fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs a name, and what else makes the fragment differ")
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return SharedFragmentNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class SharedFragmentNode(template.Node):
+    def __init__(self, nodelist, vary_on):
+        self.nodelist, self.vary_on = nodelist, vary_on
+
+    def render(self, context):
+        key = ("fragment", *(str(part.resolve(context)) for part in self.vary_on))
+        return for_this_generation(context["request"], key, lambda: self.nodelist.render(context))
