@@ -83,17 +83,16 @@ class CommentQuerySet(models.QuerySet):
 
     def awaiting_review(self):
         """The moderation queue: held or hidden comments, and visible ones with open reports."""
-        # The ids from two index lookups, joined: held comments by status, reported ones from the few
-        # open reports. Written as one OR, both databases read every comment to find them.
-        held = Comment.objects.filter(status=Comment.Status.PENDING, deleted_at__isnull=True).order_by().values("pk")
-        reported = (
-            Report.objects.filter(
-                resolved_at__isnull=True, comment__status=Comment.Status.APPROVED, comment__deleted_at__isnull=True
-            )
-            .order_by()
-            .values("comment_id")
+        # The ids from two small lookups, joined: held comments by the status index, reported ones from
+        # the few open reports (no join there: SQLite would walk every approved comment to do it).
+        # Written as one OR, both databases read every comment to find them.
+        held = Comment.objects.filter(status=Comment.Status.PENDING).order_by().values("pk")
+        reported = Report.objects.filter(resolved_at__isnull=True).order_by().values("comment_id")
+        return self.filter(
+            pk__in=held.union(reported),
+            status__in=[Comment.Status.PENDING, Comment.Status.APPROVED],
+            deleted_at__isnull=True,
         )
-        return self.filter(pk__in=held.union(reported))
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
