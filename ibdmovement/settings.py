@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "reversion",
+    "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "articles",
     "community",
 ]
