@@ -28,8 +28,14 @@ def wants(user, choice):
 
 
 def send(user, subject, template, context):
+    """Email a member at the address on their account."""
+    send_to_address(user.email, subject, template, context)
+
+
+def send_to_address(address, subject, template, context):
+    """Email one address, which may not be on any account yet (a new address being confirmed)."""
     context = {**context, "profile_url": absolute(reverse("community:profile")), "site_url": settings.SITE_URL}
-    send_mail(subject, render_to_string(template, context), None, [user.email])
+    send_mail(subject, render_to_string(template, context), None, [address])
 
 
 def notify_decision(comment):
