@@ -3,6 +3,13 @@ Hero images: checked with Pillow on upload, served to readers as resized WebP.
 
 The original is kept for editors; readers get a few widths through srcset so a
 phone never downloads a multi-megabyte photograph.
+
+A photograph carries more than its pixels: EXIF (where it was taken, to the
+metre, and with which camera), XMP, IPTC and comments. The original is stored
+re-encoded without any of it, turned upright first, and its colours moved into
+sRGB so the colour profile goes too (``without_metadata``). The renditions are
+made from that copy. Originals stored before this were cleaned once by
+``manage.py clean_hero_images``.
 """
 
 import hashlib
@@ -12,11 +19,20 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 MIN_WIDTH = 800
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# What Pillow reads from a file that is about the pixels, not about the photographer: kept when re-encoding.
+PIXEL_INFO = {"transparency"}
+# What it reads that is harmless to find in a stored original (how the file was encoded).
+ENCODING_INFO = {
+    "dpi", "jfif", "jfif_version", "jfif_unit", "jfif_density", "adobe", "adobe_transform",
+    "progressive", "progression", "transparency", "gamma", "srgb", "chromaticity", "aspect",
+    "loop", "duration", "background", "interlace", "lossless",
+}  # fmt: skip
+SAVE_OPTIONS = {"JPEG": {"quality": 92, "optimize": True}, "PNG": {}, "WEBP": {"quality": 92}}
 
 
 def check_hero_image(file):
@@ -94,3 +110,49 @@ def make_renditions(field_file):
                 storage.save(name, ContentFile(buffer.getvalue()))
             renditions.append({"name": name, "width": width, "height": height})
     return renditions
+
+
+def without_metadata(data):
+    """The picture in ``data`` (bytes) re-encoded in its own format with nothing but its pixels.
+
+    Turned upright first (the EXIF orientation goes with the rest of EXIF), and moved from its colour
+    profile into sRGB, which browsers assume, so the profile can go too. Returns bytes.
+    """
+    with Image.open(io.BytesIO(data)) as original:
+        image_format = original.format
+        image = _in_srgb(ImageOps.exif_transpose(original), original.info.get("icc_profile"))
+        image.info = {key: value for key, value in image.info.items() if key in PIXEL_INFO}
+        buffer = io.BytesIO()
+        image.save(buffer, image_format, **SAVE_OPTIONS[image_format])
+    return buffer.getvalue()
+
+
+def carries_metadata(data):
+    """Whether a stored picture has anything beyond its pixels and how they're encoded (EXIF, XMP, comments...)."""
+    with Image.open(io.BytesIO(data)) as image:
+        return bool(image.getexif()) or any(key not in ENCODING_INFO for key in image.info)
+
+
+def strip_uploaded_metadata(field_file):
+    """Swap a new, not yet stored upload for its copy without metadata, so only that copy is ever stored."""
+    field_file.open("rb")
+    field_file.seek(0)
+    cleaned = without_metadata(field_file.read())
+    field_file.file = ContentFile(cleaned, name=field_file.name)
+    field_file.__dict__.pop("_dimensions_cache", None)  # turned upright: the size may have turned too
+
+
+def _in_srgb(image, icc_profile):
+    if not icc_profile:
+        return image
+    if image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, SRGB_PROFILE, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image  # a profile Pillow can't read: the pixels as they are
+
+
+SRGB_PROFILE = ImageCms.createProfile("sRGB")

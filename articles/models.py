@@ -32,7 +32,7 @@ from taggit.models import TaggedItem
 from . import readability, search
 from .caching import content_changed
 from .evidence import EvidenceStage, describe
-from .images import make_renditions
+from .images import make_renditions, strip_uploaded_metadata
 from .rendering import render_markdown
 
 # Link previews (Open Graph, Twitter cards) ask for images about this wide.
@@ -476,6 +476,8 @@ class Article(ReaderVisible):
         self.summary_html = render_markdown(self.summary)
         self.closing_html = render_markdown(self.closing)
         if self.hero_image and self._hero_image_changed():
+            if not getattr(self.hero_image, "_committed", True):
+                strip_uploaded_metadata(self.hero_image)
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []

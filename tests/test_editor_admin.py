@@ -303,6 +303,24 @@ def test_it_measures_width_the_way_the_photo_is_shown(editor_client, topic, auth
     assert_nothing_saved(media_root)
 
 
+def test_an_uploaded_photo_is_stored_without_its_gps_position_or_camera(editor_client, topic, author):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Examplecam"
+    exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 12.5)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 600), "teal").save(buffer, "JPEG", exif=exif)
+    photo = SimpleUploadedFile("phone.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = editor_client.post(
+        ADD_URL, article_form_data(topic, author, hero_image=photo, hero_alt="A", hero_credit="B")
+    )
+
+    assert response.status_code == 302, form_errors(response)
+    with default_storage.open(Article.objects.get().hero_image.name) as stored, Image.open(stored) as original:
+        assert not original.getexif()
+        assert "exif" not in original.info
+
+
 def test_it_accepts_an_upload_spooled_to_disk(editor_client, topic, author, settings, make_image_upload):
     # Uploads over FILE_UPLOAD_MAX_MEMORY_SIZE arrive as temporary files, as a phone photo would.
     settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
@@ -316,7 +334,8 @@ def test_it_accepts_an_upload_spooled_to_disk(editor_client, topic, author, sett
     assert response.status_code == 302, form_errors(response)
     article = Article.objects.get()
     assert [r["width"] for r in article.hero_renditions] == [480, 800, 900]
-    assert article.hero_image.size == upload.size
+    with default_storage.open(article.hero_image.name) as stored, Image.open(stored) as original:
+        assert (original.format, original.size) == ("JPEG", (900, 500))  # stored re-encoded, without metadata
 
 
 def test_editing_without_a_new_image_keeps_the_image_and_renditions(

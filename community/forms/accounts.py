@@ -20,6 +20,7 @@ from community.models import Profile, clean_body
 from community.ratelimit import client_ip, is_limited
 
 from . import HoneypotMixin
+from .names import problem_with_display_name
 
 PASSWORD_HINT = "At least 8 characters. Not a common password, not only numbers, and not too like your email address."
 RESERVED_NAMES = {"deletedmember", "moderator", "ibdmovement"}
@@ -29,16 +30,27 @@ LOGIN_LIMIT_PER_IP = 30
 
 
 def tidy_display_name(value, *, exclude_profile=None):
-    """A display name as we keep it: trimmed, single-spaced, not an address, not official-sounding, not taken."""
-    name = " ".join(unicodedata.normalize("NFC", value).split())
+    """A display name as we keep it: trimmed, single-spaced, not an address, not official-sounding, not taken.
+
+    Kept in NFKC form, so full-width or "mathematical bold" letters become the plain letters they show,
+    and can't pass for another member's name. The rules against staff words, web addresses and
+    look-alike letters are in community/forms/names.py.
+    """
+    name = " ".join(unicodedata.normalize("NFKC", value).split())
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
         raise ValidationError("A display name can't contain control or invisible characters.")
     if len(name) < 2:
         raise ValidationError("A display name needs at least 2 characters.")
+    if len(name) > Profile._meta.get_field("display_name").max_length:
+        # Checked again here: a few characters ("ﷺ") spell out as many letters in NFKC.
+        raise ValidationError("A display name can have at most 40 characters. Please choose a shorter one.")
     if "@" in name:
         raise ValidationError("A display name can't contain @, so nobody mistakes it for an email address.")
     if re.sub(r"[\W_]+", "", name.casefold()) in RESERVED_NAMES:
         raise ValidationError("That name is kept for the site and its moderators. Please choose another.")
+    problem = problem_with_display_name(name)
+    if problem:
+        raise ValidationError(problem)
     taken = Profile.objects.filter(display_name__iexact=name)
     if exclude_profile is not None:
         taken = taken.exclude(pk=exclude_profile.pk)

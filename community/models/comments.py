@@ -54,6 +54,14 @@ class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
+    def on_published_articles(self):
+        """Comments under articles readers can see now: none from drafts, articles in review or scheduled ones.
+
+        Every page that shows members a comment or its article's headline starts here, staff included:
+        moderators reach the others through the moderation queue.
+        """
+        return self.filter(article__in=Article.objects.published())
+
     def visible_to(self, user):
         """What a thread shows this reader: approved comments, their own in any state, and markers
         for removed, hidden or deleted comments that others have replied to, so replies stay readable."""
@@ -339,10 +347,17 @@ class Comment(ReaderVisible):
 
     @transaction.atomic
     def report(self, *, by, reason, note=""):
-        """Record a member's report; hide the comment for review once enough members have reported it."""
+        """Record a member's report; hide the comment for review once enough members in good standing reported it.
+
+        Reports from members who haven't confirmed their email or are suspended are kept for moderators
+        to read, but hide nothing (``ReportQuerySet.counted``). Suspending a member doesn't show again a
+        comment their report helped hide: it is in the moderation queue, and the other reports may be right.
+        """
+        # Locking the comment makes reports on it take turns, so two at the same moment both count.
+        self.status = Comment.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
         report = Report.objects.create(comment=self, reporter=by, reason=reason, note=note)
         threshold = CommunitySettings.load().report_threshold
-        reporters = self.reports.filter(resolved_at__isnull=True).values("reporter").distinct().count()
+        reporters = self.reports.counted().values("reporter").distinct().count()
         if self.status == self.Status.APPROVED and reporters >= threshold:
             self.status = self.Status.PENDING
             self.hold_reason = self.HoldReason.REPORTS
@@ -360,6 +375,21 @@ def refresh_comment_count(article_id):
     Article.objects.filter(pk=article_id).update(comment_count=count.count())
 
 
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        """Reports no moderator has dealt with yet."""
+        return self.filter(resolved_at__isnull=True)
+
+    def counted(self):
+        """Open reports that count toward hiding a comment: from members who may report today.
+
+        Read when counting, not when reporting, so a member suspended later stops counting at once.
+        """
+        return self.open().filter(
+            reporter__profile__email_confirmed_at__isnull=False, reporter__profile__suspended_at__isnull=True
+        )
+
+
 class Report(ReaderVisible):
     class Reason(models.TextChoices):
         MISINFORMATION = "misinformation", "Medical misinformation"
@@ -374,6 +404,8 @@ class Report(ReaderVisible):
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]

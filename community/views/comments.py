@@ -4,6 +4,11 @@ Posting, replying to, editing, deleting and reporting comments.
 Each view checks who may act first, then hands the input to a form and the
 decision to the model. A form that fails is shown again on its own page with
 the errors, so nothing needs JavaScript.
+
+Every view finds its comment through ``Comment.objects.on_published_articles()``:
+a comment under a draft, scheduled or in-review article answers 404, with
+nothing of it or its headline shown, to members and staff alike. Moderators
+deal with those comments in the moderation queue.
 """
 
 import logging
@@ -41,6 +46,23 @@ def posting_limits():
     return POSTING_LIMITS | getattr(settings, "COMMENT_RATE_LIMITS", {})
 
 
+def why_member_cannot_report(user):
+    """The reason this member can't report comments, or None if they can.
+
+    Reports can hide a comment before a moderator reads it, so only members who confirmed their
+    email and aren't suspended may send them: three throwaway sign-ups shouldn't silence anyone.
+    """
+    profile = Profile.for_user(user)
+    if profile.is_suspended:
+        return "Your account is suspended, so you can't report comments at the moment."
+    if not profile.is_confirmed:
+        return (
+            "Please confirm your email address before you report a comment: we sent you a link when you signed up. "
+            "Moderators still read every comment that is reported."
+        )
+    return None
+
+
 def why_member_cannot_post(user, article):
     """The reason this member can't post on this article, or None if they can."""
     if not article.comments_open:
@@ -56,8 +78,8 @@ def why_member_cannot_post(user, article):
 @login_required
 def reply(request, pk):
     """The reply form, on its own page under the comment replied to."""
-    parent = get_object_or_404(Comment.objects.for_display().select_related("article"), pk=pk)
-    article = get_published_article(parent.article.slug)
+    parent = get_object_or_404(Comment.objects.on_published_articles().for_display().select_related("article"), pk=pk)
+    article = parent.article
     if not parent.can_be_replied_to():
         messages.error(request, "That comment can't be replied to any more.")
         return redirect(article)
@@ -101,8 +123,8 @@ def post_comment(request, slug):
 
 def comment_permalink(request, pk):
     """Send the reader to the page of the thread where the comment is."""
-    comment = get_object_or_404(Comment.objects.select_related("article", "thread"), pk=pk)
-    article = get_published_article(comment.article.slug)
+    comment = get_object_or_404(Comment.objects.on_published_articles().select_related("article", "thread"), pk=pk)
+    article = comment.article
     if not Comment.objects.filter(pk=pk).visible_to(request.user).exists():
         return redirect(article)
     return redirect(comment_url(comment, request.user))
@@ -110,7 +132,7 @@ def comment_permalink(request, pk):
 
 @login_required
 def edit_comment(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    comment = get_object_or_404(Comment.objects.on_published_articles().select_related("article"), pk=pk)
     if comment.author_id != request.user.pk:
         raise PermissionDenied("You can only edit your own comments.")
     if Profile.for_user(request.user).is_suspended:
@@ -134,7 +156,7 @@ def edit_comment(request, pk):
 
 @login_required
 def delete_comment(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("article"), pk=pk)
+    comment = get_object_or_404(Comment.objects.on_published_articles().select_related("article"), pk=pk)
     if not comment.can_be_deleted_by(request.user):
         raise PermissionDenied("You can only delete your own comments.")
     if request.method == "POST":
@@ -148,11 +170,15 @@ def delete_comment(request, pk):
 @login_required
 def report_comment(request, pk):
     comment = get_object_or_404(
-        Comment.objects.for_display().select_related("article"),
+        Comment.objects.on_published_articles().for_display().select_related("article"),
         pk=pk,
         status=Comment.Status.APPROVED,
         deleted_at__isnull=True,
     )
+    reason = why_member_cannot_report(request.user)
+    if reason:
+        messages.error(request, reason)
+        return redirect(comment_url(comment, request.user))
     if comment.author_id == request.user.pk:
         messages.error(request, "You can't report your own comment. You can edit or delete it instead.")
         return redirect(comment_url(comment, request.user))

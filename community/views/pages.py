@@ -21,7 +21,8 @@ def community(request):
     recent = Q(comments__status=Comment.Status.APPROVED, comments__deleted_at__isnull=True)
     latest = (
         Comment.objects.approved()
-        .filter(deleted_at__isnull=True, article__in=Article.objects.published())
+        .on_published_articles()
+        .filter(deleted_at__isnull=True)
         .select_related("article", "author__profile")
         .order_by("-created_at")[:LATEST_COMMENTS]
     )
