@@ -1,6 +1,6 @@
 """
 The discussion end to end in a real Chromium: a new member signs up,
-confirms their email and comments; the comment waits in the queue; a
+confirms their email, logs in and comments; the comment waits in the queue; a
 moderator approves it; an anonymous reader then sees it.
 
 Skips like the other browser tests when Chromium is missing (never in CI).
@@ -47,6 +47,11 @@ def test_a_new_members_comment_is_approved_by_a_moderator_and_then_seen_by_reade
     link = re.search(r"https?://\S+/account/confirm/\S+/", mail.outbox[-1].body).group(0)
     member.goto(origin + link[link.index("/account/") :])
     assert "confirmed" in member.get_by_role("heading", level=1).inner_text()
+    # Signing up doesn't log in (that would tell who already has an account): the new member logs in now.
+    member.get_by_role("link", name="Log in", exact=True).last.click()
+    member.get_by_label("Email address").fill("alex@example.org")
+    member.get_by_label("Password").fill("slow-river-lantern-42")
+    member.get_by_role("button", name="Log in").click()
 
     member.goto(origin + STOMP2)
     member.get_by_label("Your comment").fill(COMMENT)
