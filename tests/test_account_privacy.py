@@ -97,6 +97,8 @@ class TestSignupRevealsNothing:
         assert "_auth_user_id" not in new.session and "_auth_user_id" not in taken.session
         fresh_page = new.get(fresh["Location"]).content.decode()
         existing_page = taken.get(existing["Location"]).content.decode()
+        assert "sent an email to rosa@example.org" in fresh_page
+        assert "sent an email to maya@example.org" in existing_page
         strip_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
         assert strip_token.sub("", fresh_page.replace("rosa@", "X@")) == strip_token.sub(
             "", existing_page.replace("maya@", "X@")

@@ -6,6 +6,7 @@ profile, and a member's own data to download or delete.
 import json
 import re
 import time
+from datetime import datetime, timedelta
 from unittest import mock
 from urllib.parse import urlparse
 
@@ -492,6 +493,17 @@ class TestPasswordReset:
         client.post(form_page.redirect_chain[-1][0], data)
         again = client.get(link_in(mail.outbox[0]), follow=True)
         assert "This link has expired or has been used" in again.content.decode()
+
+    def test_a_link_stops_working_after_an_hour_as_the_pages_say(self, client, member):
+        client.post(reverse("community:password_reset"), {"email": member.email})
+        assert "within an hour" in mail.outbox[0].body
+        an_hour_on = datetime.now() + timedelta(hours=1, minutes=1)
+        with mock.patch("django.contrib.auth.tokens.PasswordResetTokenGenerator._now", return_value=an_hour_on):
+            page = client.get(link_in(mail.outbox[0]), follow=True).content.decode()
+        assert "This link has expired or has been used" in page
+        assert "Password reset links work once, for an hour." in page
+        sent = client.get(reverse("community:password_reset_done")).content.decode()
+        assert "The link works for an hour." in sent
 
     def test_an_unknown_address_sends_nothing_and_says_the_same(self, client, member):
         response = client.post(reverse("community:password_reset"), {"email": "nobody@example.org"})

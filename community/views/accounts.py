@@ -131,6 +131,7 @@ def signup(request):
     return redirect("community:signup_sent")
 
 
+@never_cache
 @require_GET
 def signup_sent(request):
     """Check your email: what everyone sees after signing up, whatever happened to the address."""
