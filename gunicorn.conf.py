@@ -8,6 +8,11 @@ same file serves a laptop, one small server and a row of app servers.
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+# gunicorn puts the project directory on sys.path before it reads this file.
+from articles.logformat import SecretPathFilter
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Two workers per core, plus one: the usual rule for a site that mostly waits on its database.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -21,11 +26,26 @@ max_requests_jitter = 2000
 
 # The access log carries the method, the path without its query string, the
 # status, size and time: no query strings (they can hold search terms), no
-# client addresses, no user agents.
+# client addresses, no user agents. The tokens in account links (confirm an
+# address, reset a password) are masked, in the error log too: a token read
+# from a log could be replayed.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+class MaskedLogger(Logger):
+    """gunicorn's own logger, writing account links with their tokens masked (/account/confirm/…/)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            if not any(isinstance(existing, SecretPathFilter) for existing in log.filters):
+                log.addFilter(SecretPathFilter())
+
+
+logger_class = MaskedLogger
 
 # gunicorn's control socket (for gunicornc) defaults to one path per system user, which two
 # instances on one machine (the site and the benchmark's floor, or two sites) would fight over.

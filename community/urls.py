@@ -7,6 +7,7 @@ app_name = "community"
 urlpatterns = [
     # Accounts
     path("account/signup/", accounts.signup, name="signup"),
+    path("account/signup/sent/", accounts.signup_sent, name="signup_sent"),
     path("account/confirm/resend/", accounts.resend_confirmation, name="resend_confirmation"),
     path("account/confirm/<str:token>/", accounts.confirm_email, name="confirm_email"),
     path("account/login/", accounts.LoginView.as_view(), name="login"),
@@ -22,6 +23,9 @@ urlpatterns = [
     ),
     path("account/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("account/", accounts.profile, name="profile"),
+    path("account/email/", accounts.change_email, name="change_email"),
+    path("account/email/cancel/", accounts.cancel_email_change, name="cancel_email_change"),
+    path("account/email/confirm/<str:token>/", accounts.confirm_email_change, name="confirm_email_change"),
     path("account/export/", accounts.export_data, name="export_data"),
     path("account/delete/", accounts.delete_account, name="delete_account"),
     # Comments

@@ -172,6 +172,9 @@ LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
 # Members log in with their email address; staff may also use their username.
 AUTHENTICATION_BACKENDS = ["community.backends.EmailBackend", "django.contrib.auth.backends.ModelBackend"]
+# A password reset link works for an hour (Django's default is 3 days): a link that leaks, from a log
+# or a shared inbox, is soon worth nothing. The reset pages and email say so.
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # The site's public address, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -6,6 +6,7 @@ profile, and a member's own data to download or delete.
 import json
 import re
 import time
+from datetime import datetime, timedelta
 from unittest import mock
 from urllib.parse import urlparse
 
@@ -49,7 +50,7 @@ def article(make_article):
 class TestPagesForMembers:
     @pytest.mark.parametrize(
         "name",
-        ["profile", "export_data", "delete_account", "password_change", "password_change_done"],
+        ["profile", "export_data", "delete_account", "password_change", "password_change_done", "change_email"],
     )
     def test_they_send_anonymous_visitors_to_log_in(self, client, name):
         url = reverse(f"community:{name}")
@@ -57,18 +58,23 @@ class TestPagesForMembers:
         assert response.status_code == 302
         assert response["Location"] == f"{reverse('community:login')}?next={url}"
 
-    @pytest.mark.parametrize("name", ["profile", "delete_account", "resend_confirmation", "logout"])
+    @pytest.mark.parametrize(
+        "name", ["profile", "delete_account", "resend_confirmation", "logout", "change_email", "cancel_email_change"]
+    )
     def test_posts_from_anonymous_visitors_change_nothing(self, client, member, name):
-        response = client.post(reverse(f"community:{name}"), {"display_name": "Hijacked", "password": "x"})
+        data = {"display_name": "Hijacked", "password": "x", "email": "thief@example.org"}
+        response = client.post(reverse(f"community:{name}"), data)
         assert response.status_code == 302
         assert User.objects.filter(pk=member.pk).exists()
         assert Profile.objects.get(user=member).display_name == "Maya"
+        assert Profile.objects.get(user=member).pending_email == ""
         assert mail.outbox == []
 
     @pytest.mark.parametrize(
         "name",
         [
             "signup",
+            "signup_sent",
             "login",
             "password_reset",
             "password_reset_done",
@@ -77,10 +83,11 @@ class TestPagesForMembers:
             "delete_account",
             "password_change",
             "password_change_done",
+            "change_email",
         ],
     )
     def test_each_page_has_one_heading_and_a_lede(self, client, unconfirmed_member, name):
-        if name in {"profile", "delete_account", "password_change", "password_change_done"}:
+        if name in {"profile", "delete_account", "password_change", "password_change_done", "change_email"}:
             client.force_login(unconfirmed_member)
         content = client.get(reverse(f"community:{name}")).content.decode()
         assert content.count("<h1") == 1
@@ -99,23 +106,37 @@ class TestPagesForMembers:
 
 
 class TestSignup:
-    def test_it_creates_a_member_with_a_profile_and_logs_them_in(self, client):
+    def test_it_creates_a_member_with_a_profile_but_does_not_log_them_in(self, client):
+        # Logging in only a new address would tell anyone which addresses already have accounts.
         response = client.post(reverse("community:signup"), signup_data())
         assert response.status_code == 302
-        assert response["Location"] == reverse("community:signup")
+        assert response["Location"] == reverse("community:signup_sent")
         user = User.objects.get(email="rosa@example.org")
         assert user.username.startswith("member-")
         assert user.check_password(NEW_PASSWORD)
         assert user.profile.display_name == "Rosa"
         assert not user.profile.is_confirmed
-        assert is_logged_in(client, user)
+        assert "_auth_user_id" not in client.session
 
-    def test_it_then_says_to_check_your_email(self, client):
+    def test_it_then_says_to_check_your_email_and_how_to_log_in(self, client):
         response = client.post(reverse("community:signup"), signup_data(), follow=True)
         content = response.content.decode()
         assert "Check your email" in content
         assert "rosa@example.org" in content
-        assert reverse("community:resend_confirmation") in content
+        assert "within 3 days" in content
+        assert f'href="{reverse("community:login")}"' in content
+
+    def test_the_new_member_logs_in_after_following_the_link(self, client):
+        client.post(reverse("community:signup"), signup_data())
+        assert "Log in" in client.get(link_in(mail.outbox[0])).content.decode()
+        client.post(reverse("community:login"), {"username": "rosa@example.org", "password": NEW_PASSWORD})
+        assert is_logged_in(client, User.objects.get(email="rosa@example.org"))
+        assert Profile.objects.get(user__email="rosa@example.org").is_confirmed
+
+    def test_check_your_email_without_a_sign_up_says_nothing_about_any_address(self, client, member):
+        content = client.get(reverse("community:signup_sent")).content.decode()
+        assert "the address you gave" in content
+        assert "@" not in content.split("<main", 1)[-1].split("</main>", 1)[0]
 
     def test_it_stores_the_email_address_in_lower_case(self, client):
         client.post(reverse("community:signup"), signup_data(email="Rosa.Lee@Example.ORG"))
@@ -137,12 +158,14 @@ class TestSignup:
         assert Profile.objects.get(user__email="rosa@example.org").is_confirmed
 
     @pytest.mark.parametrize("email", ["maya@example.org", "MAYA@Example.org", " Maya@EXAMPLE.org "])
-    def test_it_refuses_an_email_address_already_used_in_any_case(self, client, member, email):
+    def test_an_address_already_used_in_any_case_makes_no_second_account(self, client, member, password, email):
         response = client.post(reverse("community:signup"), signup_data(email=email))
-        assert response.status_code == 200
-        assert "An account already uses this email address" in response.content.decode()
+        assert response["Location"] == reverse("community:signup_sent")
         assert User.objects.count() == 1
         assert Profile.objects.count() == 1
+        member.refresh_from_db()
+        assert member.check_password(password)
+        assert "_auth_user_id" not in client.session
 
     @pytest.mark.parametrize("display_name", ["Maya", "MAYA", "  maya  "])
     def test_it_refuses_a_display_name_already_taken_in_any_case(self, client, member, display_name):
@@ -203,7 +226,7 @@ class TestSignup:
         assert "too many sign-ups" in response.content.decode()
         assert not User.objects.exists()
         other = client.post(reverse("community:signup"), signup_data(), REMOTE_ADDR="10.1.2.3")
-        assert other.status_code == 302
+        assert other["Location"] == reverse("community:signup_sent")
         assert User.objects.filter(email="rosa@example.org").exists()
 
     def test_a_name_taken_at_the_last_moment_gives_the_same_clear_error(self, client, member):
@@ -236,11 +259,13 @@ class TestConfirmEmail:
         unconfirmed_member.profile.refresh_from_db()
         assert unconfirmed_member.profile.is_confirmed
 
-    def test_following_it_twice_is_harmless(self, client, unconfirmed_member):
+    def test_following_it_twice_changes_nothing_the_second_time(self, client, unconfirmed_member):
         url = self.url(unconfirmed_member)
         client.get(url)
         first = Profile.objects.get(user=unconfirmed_member).email_confirmed_at
-        assert client.get(url).status_code == 200
+        again = client.get(url)
+        assert again.status_code == 400
+        assert "your address is already confirmed: just log in" in again.content.decode()
         assert Profile.objects.get(user=unconfirmed_member).email_confirmed_at == first
 
     def test_an_expired_link_is_refused_with_a_way_to_get_another(self, client, unconfirmed_member):
@@ -278,6 +303,13 @@ class TestConfirmEmail:
     def test_a_token_signed_for_something_else_is_refused(self, client, unconfirmed_member):
         token = signing.dumps({"user": unconfirmed_member.pk, "email": unconfirmed_member.email}, salt="other")
         client.get(reverse("community:confirm_email", kwargs={"token": token}))
+        assert not Profile.objects.get(user=unconfirmed_member).is_confirmed
+
+    def test_a_link_to_change_the_address_does_not_confirm_it(self, client, unconfirmed_member):
+        profile = unconfirmed_member.profile
+        profile.request_email_change("nina.new@example.org")
+        token = profile.make_change_email_token()
+        assert client.get(reverse("community:confirm_email", kwargs={"token": token})).status_code == 400
         assert not Profile.objects.get(user=unconfirmed_member).is_confirmed
 
     def test_a_link_for_an_address_since_changed_is_refused(self, client, unconfirmed_member):
@@ -462,6 +494,17 @@ class TestPasswordReset:
         again = client.get(link_in(mail.outbox[0]), follow=True)
         assert "This link has expired or has been used" in again.content.decode()
 
+    def test_a_link_stops_working_after_an_hour_as_the_pages_say(self, client, member):
+        client.post(reverse("community:password_reset"), {"email": member.email})
+        assert "within an hour" in mail.outbox[0].body
+        an_hour_on = datetime.now() + timedelta(hours=1, minutes=1)
+        with mock.patch("django.contrib.auth.tokens.PasswordResetTokenGenerator._now", return_value=an_hour_on):
+            page = client.get(link_in(mail.outbox[0]), follow=True).content.decode()
+        assert "This link has expired or has been used" in page
+        assert "Password reset links work once, for an hour." in page
+        sent = client.get(reverse("community:password_reset_done")).content.decode()
+        assert "The link works for an hour." in sent
+
     def test_an_unknown_address_sends_nothing_and_says_the_same(self, client, member):
         response = client.post(reverse("community:password_reset"), {"email": "nobody@example.org"})
         assert response["Location"] == reverse("community:password_reset_done")
@@ -530,6 +573,11 @@ class TestProfile:
         client.post(self.url, self.data(email="new@example.org"))
         member.refresh_from_db()
         assert member.email == "maya@example.org"
+        assert Profile.objects.get(user=member).pending_email == ""
+
+    def test_it_links_to_changing_the_email_address(self, client, member):
+        client.force_login(member)
+        assert f'href="{reverse("community:change_email")}"' in client.get(self.url).content.decode()
 
     def test_hostile_input_is_shown_escaped(self, client, member):
         client.force_login(member)

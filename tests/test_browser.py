@@ -50,6 +50,8 @@ PAGES = {
     "login": Page("/account/login/", visitors=(None,), dark=True),
     "signup": Page("/account/signup/", visitors=(None,)),
     "profile": Page("/account/", visitors=("patient", "moderator"), dark=True),
+    "change-email": Page("/account/email/", visitors=("patient", "moderator")),
+    "signup-sent": Page("/account/signup/sent/", visitors=(None,)),
     "reply": Page("/comments/{first_comment}/reply/", visitors=("patient", "moderator")),
     "moderation-queue": Page("/moderation/", visitors=("moderator",), dark=True),
     "moderation-member": Page("/moderation/members/{held_author}/", visitors=("moderator",)),

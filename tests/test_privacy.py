@@ -65,3 +65,52 @@ def test_flash_messages_set_no_cookie_of_their_own(client, member):
     assert response.status_code == 302
     assert "messages" not in response.cookies
     assert "saved" in client.get(response.url).content.decode().lower()
+
+
+def test_moderators_records_no_longer_point_to_a_member_who_deleted_their_account(
+    client, member, second_member, moderator, password, make_article, make_comment
+):
+    from community.models import Comment, ModerationLog, ModerationWord, Profile, Report
+    from community.models.members import SCRUBBED_NOTE
+
+    article = make_article()
+    removed = make_comment(article, member, body="Call me on 07700 900123")
+    answered = make_comment(article, member, body="Has anyone tried this?")
+    make_comment(article, second_member, body="Yes, it helped me.", parent=answered)
+    removed.remove(by=moderator, reason="Maya (maya@example.org) posted her phone number again")
+    answered.report(by=second_member, reason=Report.Reason.OTHER, note="Maya is my neighbour, she is ill")
+    member.profile.suspend(by=moderator, reason="MAYA keeps posting her number; username maya")
+    sams = make_comment(article, second_member, body="An advert.")
+    sams.remove(by=moderator, reason="Same advert as Maya's, see maya@example.org. Mayan calendar is fine.")
+    second_member.profile.suspend(by=moderator, reason="Sock puppet of Maya")
+    ModerationWord.objects.create(phrase="07700", note="Added after Maya posted numbers")
+    entries = ModerationLog.objects.count()
+
+    client.force_login(member)
+    client.post(reverse("community:delete_account"), {"password": password})
+
+    assert ModerationLog.objects.count() == entries  # the records stay...
+    notes = [
+        *ModerationLog.objects.values_list("reason", flat=True),
+        *Comment.objects.values_list("decision_reason", flat=True),
+        *Report.objects.values_list("note", flat=True),
+        *Profile.objects.values_list("suspended_reason", flat=True),
+        *ModerationWord.objects.values_list("note", flat=True),
+    ]
+    for note in notes:  # ...but none of them points to her
+        assert "maya" not in note.lower().replace("mayan", ""), note
+    assert ModerationLog.objects.filter(action="suspended", reason=SCRUBBED_NOTE, member=None).exists()
+    assert Report.objects.get(comment=answered).note == SCRUBBED_NOTE
+    assert Comment.objects.get(pk=sams.pk).decision_reason == (
+        "Same advert as [a former member]'s, see [a former member]. Mayan calendar is fine."
+    )
+    assert Profile.objects.get(user=second_member).suspended_reason == "Sock puppet of [a former member]"
+    assert ModerationWord.objects.get(phrase="07700").note == "Added after [a former member] posted numbers"
+
+
+def test_it_promises_that_moderators_notes_no_longer_point_to_a_deleted_member(content):
+    assert "notes about you and your comments are removed" in content
+
+
+def test_it_says_a_new_address_is_kept_only_until_the_change_is_confirmed(content):
+    assert "the new address until you confirm the change" in content

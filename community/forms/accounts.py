@@ -1,5 +1,5 @@
 """
-Forms for members' accounts: sign up, log in, passwords, profile and deletion.
+Forms for members' accounts: sign up, log in, passwords, profile, a new email address, and deletion.
 
 Django's auth forms do the work where they fit; these set our labels and
 plain-text hints, and add the rules for display names and the login throttle.
@@ -12,6 +12,7 @@ import unicodedata
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
@@ -74,7 +75,11 @@ def use_plain_password_hint(form, field_name):
 
 
 class SignupForm(HoneypotMixin, auth_forms.BaseUserCreationForm):
-    """A new member: email address, display name and password. The username is made up and never shown."""
+    """A new member: email address, display name and password. The username is made up and never shown.
+
+    An address that already has an account is not an error: on this site, saying so would tell anyone
+    that the person behind the address lives with IBD. save() tells the view instead.
+    """
 
     email = forms.EmailField(
         label="Email address",
@@ -96,23 +101,26 @@ class SignupForm(HoneypotMixin, auth_forms.BaseUserCreationForm):
         self.fields["password2"].help_text = "Type the same password again, to be sure there's no typo."
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account already uses this email address. Log in, or reset your password if you've forgotten it."
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_display_name(self):
         return tidy_display_name(self.cleaned_data["display_name"])
 
     @transaction.atomic
     def save(self, commit=True):
+        """(user, created): the new member, or the account that already has this address and nothing new.
+
+        Both ways hash the password once, so the time an answer takes says little about which it was.
+        """
+        existing = get_user_model().objects.filter(email__iexact=self.cleaned_data["email"]).order_by("pk").first()
+        if existing is not None:
+            make_password(self.cleaned_data["password1"])
+            return existing, False
         user = super().save(commit=False)
         user.username = f"member-{secrets.token_hex(8)}"
         user.save()
         Profile.objects.create(user=user, display_name=self.cleaned_data["display_name"])
-        return user
+        return user, True
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -193,6 +201,51 @@ class ProfileForm(forms.ModelForm):
 
     def clean_bio(self):
         return clean_body(self.cleaned_data["bio"])
+
+
+class ChangeEmailForm(forms.Form):
+    """A new address to log in with. The current password says it's the member, not someone at their screen."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We'll send a link to it. Your address changes only when you follow that link.",
+        error_messages={
+            "required": "Enter the new email address you want to use.",
+            "invalid": "Enter an email address in the right form, like name@example.org.",
+            "max_length": "An email address can be at most 254 characters long.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        max_length=4096,
+        help_text="To make sure it's you.",
+        error_messages={"required": "Enter your current password, to make sure it's you."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.lower():
+            raise ValidationError("That's already the address you log in with. Enter a different one.")
+        return email
+
+    @sensitive_variables("password")
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That isn't your password. Your email address has not changed.")
+        return password
+
+    def address_has_an_account(self):
+        """True when another account logs in with the new address; the view must not say so."""
+        return get_user_model().objects.filter(email__iexact=self.cleaned_data["email"]).exists()
 
 
 class DeleteAccountForm(forms.Form):

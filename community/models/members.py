@@ -7,13 +7,48 @@ from django.core import signing
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
+from articles.caching import content_changed
 from articles.models import ReaderVisible
 
-from .moderation import ModerationLog
+from .comments import Comment, Report
+from .moderation import ModerationLog, ModerationWord, redact
 
 CONFIRMATION_SALT = "community.confirm_email"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
+CHANGE_EMAIL_SALT = "community.change_email"
+CHANGE_EMAIL_MAX_AGE = timedelta(days=1)
+SCRUBBED_NOTE = "Note removed: the member it was about deleted their account."
+
+
+def make_token(user_id, state, *, salt):
+    """A signed, dated token for one member that names no address.
+
+    It carries the member's id and a keyed hash of the account's state (the address, whether it is
+    confirmed, any pending change), so it stops working as soon as that state moves on, and nobody who
+    reads it, in a log or over a shoulder, learns the address.
+    """
+    return signing.dumps([user_id, _state_hash(state, salt)], salt=salt)
+
+
+def read_token(token, *, salt, max_age):
+    """The member id a token was made for, and the hash of the state it was made in; None if it is no good."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not (isinstance(data, list) and len(data) == 2 and type(data[0]) is int and isinstance(data[1], str)):
+        return None
+    return data
+
+
+def _state_hash(state, salt):
+    return salted_hmac(salt, "|".join(state), algorithm="sha256").hexdigest()[:32]
+
+
+def token_matches(data, state, *, salt):
+    return constant_time_compare(data[1], _state_hash(state, salt))
 
 
 class Profile(ReaderVisible):
@@ -23,6 +58,10 @@ class Profile(ReaderVisible):
     display_name = models.CharField(max_length=40, help_text="The name other members see.")
     bio = models.TextField(max_length=500, blank=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    pending_email = models.EmailField(
+        blank=True, help_text="A new address the member asked to log in with, until they confirm it."
+    )
+    pending_email_requested_at = models.DateTimeField(null=True, blank=True)
     notify_on_decision = models.BooleanField(
         "Email me when a moderator approves or removes a comment of mine", default=True
     )
@@ -69,21 +108,84 @@ class Profile(ReaderVisible):
             self.email_confirmed_at = timezone.now()
             self.save(update_fields=["email_confirmed_at"])
 
+    def _confirmation_state(self):
+        return [self.user.email.lower(), "confirmed" if self.is_confirmed else "unconfirmed"]
+
     def make_confirmation_token(self):
-        """The token in the confirmation link: signed, dated, and only good for the member's current address."""
-        return signing.dumps({"user": self.user_id, "email": self.user.email.lower()}, salt=CONFIRMATION_SALT)
+        """The token in the confirmation link: good for 3 days, for the current address, until it is confirmed."""
+        return make_token(self.user_id, self._confirmation_state(), salt=CONFIRMATION_SALT)
 
     @classmethod
     def from_confirmation_token(cls, token):
-        """The profile a confirmation token was made for, or None if it expired, was altered or the address changed."""
-        try:
-            data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-        except signing.BadSignature:  # includes SignatureExpired
-            return None
-        profile = cls.objects.select_related("user").filter(user_id=data.get("user")).first()
-        if profile is None or profile.user.email.lower() != data.get("email"):
+        """The profile a confirmation token was made for, or None if it expired, was altered, was used,
+        or the address changed."""
+        data = read_token(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+        profile = data and cls.objects.select_related("user").filter(user_id=data[0]).first()
+        if not profile or not token_matches(data, profile._confirmation_state(), salt=CONFIRMATION_SALT):
             return None
         return profile
+
+    # Changing the address: the new one waits on the profile until a link sent to it is followed.
+
+    @property
+    def has_pending_email(self):
+        requested = self.pending_email_requested_at
+        return bool(self.pending_email) and requested is not None and timezone.now() - requested < CHANGE_EMAIL_MAX_AGE
+
+    def request_email_change(self, new_email):
+        """Keep the new address until it is confirmed; a new request replaces the last and its link.
+
+        Kept with update(), not save(): nothing readers see changes, so no cached page needs to.
+        """
+        self.pending_email = new_email
+        self.pending_email_requested_at = timezone.now()
+        Profile.objects.filter(pk=self.pk).update(
+            pending_email=self.pending_email, pending_email_requested_at=self.pending_email_requested_at
+        )
+
+    def cancel_email_change(self):
+        self.pending_email = ""
+        self.pending_email_requested_at = None
+        Profile.objects.filter(pk=self.pk).update(pending_email="", pending_email_requested_at=None)
+
+    def _change_email_state(self):
+        requested = self.pending_email_requested_at.isoformat() if self.pending_email_requested_at else ""
+        return [self.user.email.lower(), self.pending_email.lower(), requested]
+
+    def make_change_email_token(self):
+        """The token in the link sent to the new address: good for a day, once, for the latest request only."""
+        return make_token(self.user_id, self._change_email_state(), salt=CHANGE_EMAIL_SALT)
+
+    @classmethod
+    def from_change_email_token(cls, token):
+        """The profile whose pending address a token confirms, or None if it expired, was altered or used,
+        or a newer request replaced it."""
+        data = read_token(token, salt=CHANGE_EMAIL_SALT, max_age=CHANGE_EMAIL_MAX_AGE)
+        profile = data and cls.objects.select_related("user").filter(user_id=data[0]).first()
+        if not profile or not profile.has_pending_email:
+            return None
+        if not token_matches(data, profile._change_email_state(), salt=CHANGE_EMAIL_SALT):
+            return None
+        return profile
+
+    @transaction.atomic
+    def confirm_email_change(self):
+        """Log in with the new address from now on; the old one no longer works. False if the new address
+        has meanwhile become another account's, and then nothing changes."""
+        user = type(self.user).objects.select_for_update().get(pk=self.user_id)
+        new_email = self.pending_email
+        if type(user).objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+            return False
+        user.email = new_email
+        user.save(update_fields=["email"])
+        self.user = user
+        self.pending_email = ""
+        self.pending_email_requested_at = None
+        self.email_confirmed_at = timezone.now()
+        Profile.objects.filter(pk=self.pk).update(
+            pending_email="", pending_email_requested_at=None, email_confirmed_at=self.email_confirmed_at
+        )
+        return True
 
     def export_data(self):
         """Everything the site keeps about this member, as they may download it. Nothing about anyone else."""
@@ -100,6 +202,8 @@ class Profile(ReaderVisible):
                 "joined_at": user.date_joined,
                 "last_login_at": user.last_login,
                 "email_confirmed_at": self.email_confirmed_at,
+                "pending_email": self.pending_email,
+                "pending_email_requested_at": self.pending_email_requested_at,
                 "notify_on_decision": self.notify_on_decision,
                 "notify_on_reply": self.notify_on_reply,
                 "suspended_at": self.suspended_at,
@@ -147,12 +251,46 @@ class Profile(ReaderVisible):
         Each comment goes as if its author deleted it: a "deleted" marker with no text if someone replied,
         so the thread still reads, otherwise gone. Newest first, so a member's replies to their own comments
         go before the comments they answer. Deleting the user takes the profile, the member's reports and
-        their My questions list with it, and leaves the markers without an author.
+        their My questions list with it, and leaves the markers without an author. Moderators' notes about
+        them are scrubbed first, while we can still tell which those are.
         """
+        self.scrub_notes_about_member()
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):
                 comment.delete_by_author()
         self.user.delete()
+
+    def scrub_notes_about_member(self):
+        """Keep moderators' records, but nothing in them that points to this member, as /privacy/ promises.
+
+        Free-text notes on decisions about the member or their comments, and other members' report notes
+        on those comments, become a neutral sentence. Every other note loses the member's display name,
+        email address and username wherever it mentions them.
+        """
+        user = self.user
+        comments = Comment.objects.filter(author=user)
+        about_member = ModerationLog.objects.filter(member=user) | ModerationLog.objects.filter(comment__in=comments)
+        about_member.exclude(reason="").update(reason=SCRUBBED_NOTE)
+        comments.exclude(decision_reason="").update(decision_reason=SCRUBBED_NOTE)
+        Report.objects.filter(comment__in=comments).exclude(note="").update(note=SCRUBBED_NOTE)
+
+        names = [name for name in (user.email, user.username, self.display_name) if len(name or "") >= 2]
+        notes = [
+            (ModerationLog.objects.all(), "reason"),
+            (Comment.objects.all(), "decision_reason"),
+            (Report.objects.all(), "note"),
+            (Profile.objects.exclude(pk=self.pk), "suspended_reason"),
+            (ModerationWord.objects.all(), "note"),
+        ]
+        for queryset, field in notes:
+            mentions = models.Q()
+            for name in names:
+                mentions |= models.Q(**{f"{field}__icontains": name})
+            for pk, text in queryset.filter(mentions).values_list("pk", field):
+                # update(), not save(): a moderation word would lowercase itself, and the one note a reader
+                # may see (a removed comment's reason, shown to its author) is covered by the call below.
+                queryset.model.objects.filter(pk=pk).update(**{field: redact(text, names)})
+        content_changed()
 
     @transaction.atomic
     def suspend(self, *, by, reason):

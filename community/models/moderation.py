@@ -5,6 +5,18 @@ import re
 from django.conf import settings
 from django.db import models
 
+FORMER_MEMBER = "[a former member]"
+
+
+def redact(text, names):
+    """The text with each of the names (whole words, any case) replaced by a neutral placeholder."""
+    if not names:
+        return text
+    # One pass, longest first: an email address goes whole before the username inside it can match,
+    # and a placeholder is never searched again.
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", FORMER_MEMBER, text, flags=re.IGNORECASE)
+
 
 class CommunitySettings(models.Model):
     """The moderation rules moderators may tune. There is only ever one row."""
@@ -67,7 +79,11 @@ class ModerationWord(models.Model):
 
 
 class ModerationLog(models.Model):
-    """Every moderation decision, kept: who, what, when and why. Never a comment's text."""
+    """Every moderation decision, kept: who, what, when and why. Never a comment's text.
+
+    When a member deletes their account, the entries stay but their notes no longer point to the member
+    (Profile.scrub_notes_about_member).
+    """
 
     class Action(models.TextChoices):
         APPROVED = "approved", "Approved a comment"
