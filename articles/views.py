@@ -1,5 +1,7 @@
 """Reader-facing pages: home, article, topic, tag and author lists, the glossary, and search."""
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
@@ -39,6 +41,9 @@ def article_detail(request, slug):
     is_preview = not article.is_published()
     if is_preview and not request.user.has_perm("articles.view_article"):
         raise Http404("No article found")
+    if is_preview and settings.STAFF_TWO_FACTOR and not request.user.is_verified():
+        # A preview is staff's view, like admin: it waits for their second factor.
+        return redirect_to_login(request.get_full_path(), settings.OTP_LOGIN_URL)
     context = {
         "article": article,
         "is_preview": is_preview,

@@ -148,6 +148,7 @@ class Bench:
             "STATIC_ROOT": str(self.workdir / "static"),
             "COMMENT_RATE_LIMITS": "member_limit=1000000,ip_limit=1000000",
             "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+            "STAFF_TWO_FACTOR": "0",  # the moderator's queue is what's timed, not their second sign-in step
         }
         if self.options.database_url:
             env["DATABASE_URL"] = self.create_postgres_database(self.options.database_url)

@@ -15,6 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms.moderation import RemovalReason
 from .models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report
@@ -221,3 +225,37 @@ class ProfileAdmin(admin.ModelAdmin):
             return "Not suspended"
         by = name_of(profile.suspended_by) if profile.suspended_by_id else "a moderator"
         return f"Suspended on {localtime(profile.suspended_at):%d %B %Y} by {by}: {profile.suspended_reason}"
+
+
+# Staff's second factor. Superusers see who has set up an authenticator app and recovery codes,
+# and reset a staff member who lost their phone by deleting theirs (they set up anew at their next
+# sign-in); nobody else sees them, and nobody adds or changes them here: that is each person's own
+# job, on the site. OTP_ADMIN_HIDE_SENSITIVE_DATA keeps the secrets themselves out of admin.
+admin.site.unregister([TOTPDevice, StaticDevice])
+
+
+class ResetBySuperuserOnly:
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(ResetBySuperuserOnly, TOTPDeviceAdmin):
+    pass
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(ResetBySuperuserOnly, StaticDeviceAdmin):
+    pass

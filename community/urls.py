@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, comments, moderation, pages, privacy, questions
+from .views import accounts, comments, moderation, pages, privacy, questions, two_factor
 
 app_name = "community"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("account/email/confirm/<str:token>/", accounts.confirm_email_change, name="confirm_email_change"),
     path("account/export/", accounts.export_data, name="export_data"),
     path("account/delete/", accounts.delete_account, name="delete_account"),
+    # Staff's second factor
+    path("account/two-factor/", two_factor.verify, name="two_factor"),
+    path("account/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/recovery-codes/", two_factor.recovery_codes, name="two_factor_recovery_codes"),
     # Comments
     path("articles/<slug:slug>/comments/", comments.post_comment, name="post_comment"),
     path("comments/<int:pk>/", comments.comment_permalink, name="comment"),

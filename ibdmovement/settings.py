@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "community.apps.StaffAdminConfig",  # django.contrib.admin, on a site that asks staff for their second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -175,6 +176,15 @@ AUTHENTICATION_BACKENDS = ["community.backends.EmailBackend", "django.contrib.au
 # A password reset link works for an hour (Django's default is 3 days): a link that leaks, from a log
 # or a shared inbox, is soon worth nothing. The reset pages and email say so.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Staff (editors, moderators, superusers) sign in with a second factor: a code from an authenticator
+# app, or a recovery code (community.two_factor). On unless STAFF_TWO_FACTOR=0, which only development
+# and the demo (`make run`) should set; `check --deploy` warns when it is off.
+STAFF_TWO_FACTOR = env_bool("STAFF_TWO_FACTOR", True)
+OTP_LOGIN_URL = "community:two_factor"
+OTP_TOTP_ISSUER = "IBD Movement"
+# Nobody, superusers included, reads a staff member's secret key or recovery codes in admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The site's public address, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

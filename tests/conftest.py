@@ -63,6 +63,12 @@ def fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def staff_two_factor_off(settings):
+    """Staff sign in with their password alone here; tests of the second factor (test_two_factor.py) turn it on."""
+    settings.STAFF_TWO_FACTOR = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # The default hasher is slow on purpose; tests log in often.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -38,6 +38,7 @@ from community.forms.accounts import (
 from community.models import Profile
 from community.notifications import absolute, send, send_to_address
 from community.ratelimit import any_limited, client_ip, is_limited
+from community.two_factor import after_password
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,10 @@ class LoginView(auth_views.LoginView):
     template_name = "community/account/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self):
+        # Staff who owe their second factor give it first, then go on to where they were going.
+        return after_password(self.request.user, super().get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):

@@ -1,7 +1,8 @@
 """
 The moderators' pages: the queue of comments waiting for a decision, the
 decision itself, and a member's record with suspension. Only people with the
-"community.moderate_comment" permission (the Moderators group) get in.
+"community.moderate_comment" permission (the Moderators group) get in, once they
+have given their second factor (community.two_factor).
 """
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm
 from ..models import Comment, ModerationLog, Profile, with_author_records
+from ..two_factor import second_factor_required
 
 MODERATE = "community.moderate_comment"
 COMMENTS_PER_PAGE = 25
@@ -34,6 +36,7 @@ def redirect_back(request, fallback):
 
 
 @login_required
+@second_factor_required
 @permission_required(MODERATE, raise_exception=True)
 @require_GET
 def queue(request):
@@ -53,6 +56,7 @@ def queue(request):
 
 
 @login_required
+@second_factor_required
 @permission_required(MODERATE, raise_exception=True)
 @require_POST
 def decide(request, pk):
@@ -94,6 +98,7 @@ def get_member(user_id):
 
 
 @login_required
+@second_factor_required
 @permission_required(MODERATE, raise_exception=True)
 @require_GET
 def member(request, user_id):
@@ -101,6 +106,7 @@ def member(request, user_id):
 
 
 @login_required
+@second_factor_required
 @permission_required(MODERATE, raise_exception=True)
 @require_POST
 def suspend(request, user_id):
@@ -114,6 +120,7 @@ def suspend(request, user_id):
 
 
 @login_required
+@second_factor_required
 @permission_required(MODERATE, raise_exception=True)
 @require_POST
 def lift_suspension(request, user_id):
