@@ -58,8 +58,11 @@ class TestPagesForMembers:
         assert response["Location"] == f"{reverse('community:login')}?next={url}"
 
     @pytest.mark.parametrize("name", ["profile", "delete_account", "resend_confirmation", "logout"])
-    def test_posts_from_anonymous_visitors_change_nothing(self, client, member, name):
-        response = client.post(reverse(f"community:{name}"), {"display_name": "Hijacked", "password": "x"})
+    def test_posts_from_anonymous_visitors_change_nothing(
+        self, client, member, name, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse(f"community:{name}"), {"display_name": "Hijacked", "password": "x"})
         assert response.status_code == 302
         assert User.objects.filter(pk=member.pk).exists()
         assert Profile.objects.get(user=member).display_name == "Maya"
@@ -127,8 +130,9 @@ class TestSignup:
         assert user.profile.display_name != user.email
         assert user.username not in response.content.decode()
 
-    def test_it_emails_a_link_that_confirms_the_address(self, client):
-        client.post(reverse("community:signup"), signup_data())
+    def test_it_emails_a_link_that_confirms_the_address(self, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("community:signup"), signup_data())
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == ["rosa@example.org"]
         response = client.get(link_in(mail.outbox[0]))
@@ -189,8 +193,9 @@ class TestSignup:
         client.post(reverse("community:signup"), signup_data(password2="something-else-entirely"))
         assert not User.objects.exists()
 
-    def test_a_filled_in_honeypot_creates_nothing(self, client):
-        response = client.post(reverse("community:signup"), signup_data(website="https://spam.example"))
+    def test_a_filled_in_honeypot_creates_nothing(self, client, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("community:signup"), signup_data(website="https://spam.example"))
         assert response.status_code == 200
         assert not User.objects.exists()
         assert mail.outbox == []
@@ -303,41 +308,47 @@ class TestConfirmEmail:
 class TestResendConfirmation:
     url = reverse("community:resend_confirmation")
 
-    def test_it_sends_a_new_link_that_works(self, client, unconfirmed_member):
+    def test_it_sends_a_new_link_that_works(self, client, unconfirmed_member, django_capture_on_commit_callbacks):
         client.force_login(unconfirmed_member)
-        response = client.post(self.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(self.url)
         assert response["Location"] == reverse("community:signup")
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == [unconfirmed_member.email]
         client.get(link_in(mail.outbox[0]))
         assert Profile.objects.get(user=unconfirmed_member).is_confirmed
 
-    def test_it_needs_login(self, client, unconfirmed_member):
-        response = client.post(self.url)
+    def test_it_needs_login(self, client, unconfirmed_member, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(self.url)
         assert response["Location"].startswith(reverse("community:login"))
         assert mail.outbox == []
 
-    def test_it_rejects_get(self, client, unconfirmed_member):
+    def test_it_rejects_get(self, client, unconfirmed_member, django_capture_on_commit_callbacks):
         client.force_login(unconfirmed_member)
-        assert client.get(self.url).status_code == 405
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.get(self.url).status_code == 405
         assert mail.outbox == []
 
-    def test_it_sends_nothing_to_a_confirmed_member(self, client, member):
+    def test_it_sends_nothing_to_a_confirmed_member(self, client, member, django_capture_on_commit_callbacks):
         client.force_login(member)
-        response = client.post(self.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(self.url)
         assert response["Location"] == reverse("community:profile")
         assert mail.outbox == []
 
-    def test_it_is_rate_limited(self, client, unconfirmed_member):
+    def test_it_is_rate_limited(self, client, unconfirmed_member, django_capture_on_commit_callbacks):
         client.force_login(unconfirmed_member)
         for _ in range(4):
-            response = client.post(self.url, follow=True)
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(self.url, follow=True)
         assert len(mail.outbox) == 3
         assert "sent several links already" in response.content.decode()
 
-    def test_the_email_never_names_the_username(self, client, unconfirmed_member):
+    def test_the_email_never_names_the_username(self, client, unconfirmed_member, django_capture_on_commit_callbacks):
         client.force_login(unconfirmed_member)
-        client.post(self.url)
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(self.url)
         assert unconfirmed_member.username not in mail.outbox[0].body.replace("Nina", "")
 
 
@@ -437,9 +448,12 @@ class TestPasswordChange:
 
 
 class TestPasswordReset:
-    def test_a_member_can_reset_their_password_by_email(self, client, member, settings):
+    def test_a_member_can_reset_their_password_by_email(
+        self, client, member, settings, django_capture_on_commit_callbacks
+    ):
         settings.SITE_URL = "https://ibdmovement.example"
-        response = client.post(reverse("community:password_reset"), {"email": "MAYA@example.org"})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("community:password_reset"), {"email": "MAYA@example.org"})
         assert response["Location"] == reverse("community:password_reset_done")
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == [member.email]
@@ -454,16 +468,20 @@ class TestPasswordReset:
         member.refresh_from_db()
         assert member.check_password(NEW_PASSWORD)
 
-    def test_a_used_link_does_not_work_again(self, client, member):
-        client.post(reverse("community:password_reset"), {"email": member.email})
+    def test_a_used_link_does_not_work_again(self, client, member, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("community:password_reset"), {"email": member.email})
         form_page = client.get(link_in(mail.outbox[0]), follow=True)
         data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
         client.post(form_page.redirect_chain[-1][0], data)
         again = client.get(link_in(mail.outbox[0]), follow=True)
         assert "This link has expired or has been used" in again.content.decode()
 
-    def test_an_unknown_address_sends_nothing_and_says_the_same(self, client, member):
-        response = client.post(reverse("community:password_reset"), {"email": "nobody@example.org"})
+    def test_an_unknown_address_sends_nothing_and_says_the_same(
+        self, client, member, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("community:password_reset"), {"email": "nobody@example.org"})
         assert response["Location"] == reverse("community:password_reset_done")
         assert mail.outbox == []
 
@@ -665,9 +683,12 @@ class TestDeleteAccount:
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_at_most_three_emails_an_hour_to_one_address(client, member):
+def test_password_reset_sends_at_most_three_emails_an_hour_to_one_address(
+    client, member, django_capture_on_commit_callbacks
+):
     for _ in range(5):
-        response = client.post(reverse("community:password_reset"), {"email": member.email})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("community:password_reset"), {"email": member.email})
         assert response.status_code == 302
 
     assert len(mail.outbox) == 3

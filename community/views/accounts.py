@@ -42,17 +42,18 @@ HOUR = 60 * 60
 
 
 def send_confirmation(user):
-    """Email the member a link that confirms their address. False if the email couldn't be sent."""
+    """Email the member a link that confirms their address (a job sends it: see community.notifications)."""
     profile = Profile.for_user(user)
     url = absolute(reverse("community:confirm_email", kwargs={"token": profile.make_confirmation_token()}))
     context = {"profile": profile, "confirm_url": url, "contact_email": settings.CONTACT_EMAIL}
-    try:
-        send(user, "Confirm your email address for IBD Movement", "community/email/confirm_email.txt", context)
-    except OSError as error:  # SMTP errors included; their text may hold the address, so log only the kind
-        logger.warning("confirmation email for member %s failed: %s", user.pk, type(error).__name__)
-        return False
-    logger.info("confirmation email sent for member %s", user.pk)
-    return True
+    send(
+        user,
+        "Confirm your email address for IBD Movement",
+        "community/email/confirm_email.txt",
+        context,
+        about=f"confirmation for member {user.pk}",
+    )
+    logger.info("confirmation email queued for member %s", user.pk)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -78,8 +79,7 @@ def signup(request):
         return render(request, "community/account/signup.html", {"form": form})
     login(request, user, backend="community.backends.EmailBackend")
     logger.info("member %s signed up", user.pk)
-    if not send_confirmation(user):
-        messages.error(request, "We couldn't send the confirmation email just now. Please use the button to try again.")
+    send_confirmation(user)
     return redirect("community:signup")
 
 
@@ -104,10 +104,9 @@ def resend_confirmation(request):
         messages.error(
             request, "We've sent several links already. Please check your spam folder, or try again in an hour."
         )
-    elif send_confirmation(request.user):
-        messages.success(request, "We've sent a new link. It works for 3 days.")
     else:
-        messages.error(request, "We couldn't send the email just now. Please try again in a few minutes.")
+        send_confirmation(request.user)
+        messages.success(request, "We've sent a new link. It works for 3 days.")
     return redirect("community:signup")
 
 
