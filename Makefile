@@ -17,12 +17,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-## run: set up and serve the site with demo content on SQLite at http://127.0.0.1:8000
+## run: set up and serve the site with demo content on SQLite at http://127.0.0.1:8000,
+## with the worker that sends its emails beside it; Ctrl-C stops both, and so does either one stopping
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py seed_demo
-	STAFF_TWO_FACTOR=0 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py ibdmovement.wsgi
+	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	STAFF_TWO_FACTOR=0 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py ibdmovement.wsgi & web=$$!; \
+	trap 'exit 130' INT TERM; \
+	trap 'kill $$worker $$web 2>/dev/null; wait' EXIT; \
+	while kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do sleep 1; done; \
+	echo "Stopping the web server and the worker."; exit 1
 
 ## test: set up and run lint and the whole test suite (SQLite unless DATABASE_URL is set)
 test: install chromium

@@ -15,6 +15,7 @@ from .caching import cache_for_readers, for_this_generation
 from .evidence import STAGES
 from .forms import SearchForm, StageFilterForm
 from .glossary import linked_prose
+from .health import QueueState
 from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 
 ARTICLES_PER_PAGE = 10
@@ -121,10 +122,33 @@ def search_results(request):
 
 
 def healthz(request):
-    """For load balancers: 200 while the database answers, 503 when it doesn't."""
+    """For load balancers: 200 while the database answers, 503 when it doesn't.
+
+    The body adds the job queue's state for people; a stuck queue doesn't take the web server out of service
+    (monitor /healthz/queue for that).
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    try:
+        queue = QueueState.now()
+    except DatabaseError:  # the jobs table isn't there yet (migrate not run)
+        return HttpResponse("ok\nqueue unknown\n", content_type="text/plain")
+    problems = "; ".join(queue.problems)
+    return HttpResponse(
+        f"ok\nqueue {'needs attention: ' + problems if problems else 'ok'}\n", content_type="text/plain"
+    )
+
+
+def healthz_queue(request):
+    """For monitoring: 200 while jobs (emails) run on time, 503 when the queue needs attention (articles.health)."""
+    try:
+        queue = QueueState.now()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    if queue.problems:
+        body = "needs attention: " + "; ".join(queue.problems) + "\n" + queue.counts + "\n"
+        return HttpResponse(body, status=503, content_type="text/plain")
+    return HttpResponse(f"ok\n{queue.counts}\n", content_type="text/plain")

@@ -2,15 +2,21 @@
 Emails to members about their comments: a moderator's decision on a held
 comment, and replies. Each can be turned off in the member's profile.
 
+Every email the site sends goes through ``send`` or ``send_to_address``: the
+message is rendered here and a job (``community.tasks.send_email``) sends it.
+The job is queued in the request's own transaction, so a request never waits
+on the mail server, and one that rolls back sends nothing.
+
 Logs name the comment's id, never its text or the member's address.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from .tasks import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +33,21 @@ def wants(user, choice):
     return getattr(Profile.for_user(user), choice)
 
 
-def send(user, subject, template, context):
+def send(user, subject, template, context, *, about=""):
     """Email a member at the address on their account."""
-    send_to_address(user.email, subject, template, context)
+    send_to_address(user.email, subject, template, context, about=about or f"member {user.pk}")
 
 
-def send_to_address(address, subject, template, context):
-    """Email one address, which may not be on any account yet (a new address being confirmed)."""
-    context = {**context, "profile_url": absolute(reverse("community:profile")), "site_url": settings.SITE_URL}
-    send_mail(subject, render_to_string(template, context), None, [address])
+def send_to_address(address, subject, template, context, *, about=""):
+    """Email one address, which may not be on any account yet (a new address being confirmed).
+
+    ``about`` names what the email is about in the job's log lines, by id only (``"reply 12"``).
+    """
+    context = {**context, "profile_url": absolute(reverse("community:profile")), "site_url": absolute("")}
+    body = render_to_string(template, context)
+
+    # The job is a row in the same database transaction as the change it tells of: both are saved, or neither.
+    send_email.enqueue(to=address, subject=subject, body=body, about=about)
 
 
 def notify_decision(comment):
@@ -55,8 +67,9 @@ def notify_decision(comment):
             "comment_url": absolute(reverse("community:comment", kwargs={"pk": comment.pk})),
             "guidelines_url": absolute(reverse("community:guidelines")),
         },
+        about=f"decision on comment {comment.pk}",
     )
-    logger.info("decision email sent for comment %s", comment.pk)
+    logger.info("decision email queued for comment %s", comment.pk)
 
 
 def notify_reply(reply):
@@ -66,14 +79,16 @@ def notify_reply(reply):
         return
     if not wants(parent.author, "notify_on_reply"):
         return
+    # The subject names nobody: a display name there is text a stranger chose, shown before the email is opened.
     send(
         parent.author,
-        f"{reply.author.profile.display_name if reply.author else 'Someone'} replied to your comment",
+        "New reply to your comment on IBD Movement",
         "community/email/reply.txt",
         {
             "reply": reply,
             "article": reply.article,
             "comment_url": absolute(reverse("community:comment", kwargs={"pk": reply.pk})),
         },
+        about=f"reply {reply.pk}",
     )
-    logger.info("reply email sent for comment %s", reply.pk)
+    logger.info("reply email queued for comment %s", reply.pk)

@@ -200,6 +200,14 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IBD Movement <no-reply@ibdmovement.org>")
+# Seconds the worker waits on a mail server that accepted the connection and went quiet; then it retries later.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Background jobs (every email) on Django's Tasks API: rows in the database, run by `manage.py db_worker`
+# beside gunicorn. From Django 6 the same setting configures django.tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz/queue answers 503 when a job ready to run has waited this long: no worker is running, or too few.
+QUEUE_STUCK_SECONDS = int(os.environ.get("QUEUE_STUCK_SECONDS", "600"))
 
 # Where readers write to the editors: shown on the about and policy pages.
 CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "editors@ibdmovement.org")
@@ -239,7 +247,7 @@ if env_bool("BEHIND_TLS_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # In production: HTTPS only, cookies only over HTTPS, HSTS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/queue$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"

@@ -17,6 +17,7 @@ admin.site.index_title = "Articles and site settings"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", article_views.healthz, name="healthz"),
+    path("healthz/queue", article_views.healthz_queue, name="healthz_queue"),
     path(
         "sitemap.xml",
         cache_for_readers(sitemap),

@@ -62,6 +62,24 @@ def fresh_cache(settings):
     caching.forget_worker_state()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, not memory, so that a worker started as a process of its own
+    (tests/test_mail_queue.py) reads and writes the same tables as the tests."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_when_enqueued(settings):
+    """Jobs (every email) run in the test's own thread as soon as they are enqueued, so mail.outbox holds what
+    the worker would send. tests/test_mail_queue.py runs the real queue, worker and SMTP server instead."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def staff_two_factor_off(settings):
     """Staff sign in with their password alone here; tests of the second factor (test_two_factor.py) turn it on."""

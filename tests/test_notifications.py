@@ -95,8 +95,9 @@ class TestDecisionEmails:
             held_comment.approve(by=moderator)
 
         assert mail.outbox == []
-        for callback in callbacks:
-            callback()
+        with django_capture_on_commit_callbacks(execute=True):
+            for callback in callbacks:
+                callback()
         assert len(mail.outbox) == 1
 
     def test_no_email_when_the_member_turned_them_off(
@@ -153,9 +154,24 @@ class TestReplyEmails:
 
         [email] = mail.outbox
         assert email.to == [member.email]
-        assert email.subject == "Sam replied to your comment"
+        assert email.subject == "New reply to your comment on IBD Movement"
         assert f"{SITE_URL}{reverse('community:comment', args=[reply.pk])}" in email.body
         assert second_member.email not in email.body
+        assert "Sam" in email.body
+
+    def test_the_subject_never_carries_the_repliers_display_name(
+        self, article, member, second_member, regular, make_comment, django_capture_on_commit_callbacks
+    ):
+        second_member.profile.display_name = "Visit cure-ibd.example"
+        second_member.profile.save()
+        parent = make_comment(article, member, "Has anyone tried this?")
+
+        with django_capture_on_commit_callbacks(execute=True):
+            Comment.post(article=article, author=regular(second_member), body="Yes, it helped.", parent=parent)
+
+        [email] = mail.outbox
+        assert email.subject == "New reply to your comment on IBD Movement"
+        assert "cure-ibd.example" not in email.subject
 
     def test_a_held_reply_emails_only_once_approved(
         self, article, member, second_member, moderator, make_comment, django_capture_on_commit_callbacks
@@ -170,7 +186,7 @@ class TestReplyEmails:
             reply.approve(by=moderator)
 
         assert sorted((email.to[0], email.subject) for email in mail.outbox) == [
-            (member.email, "Sam replied to your comment"),
+            (member.email, "New reply to your comment on IBD Movement"),
             (second_member.email, "Your comment is now published"),
         ]
 

@@ -116,7 +116,7 @@ class TestHealthCheck:
         response = client.get("/healthz")
 
         assert response.status_code == 200
-        assert response.content == b"ok\n"
+        assert response.content == b"ok\nqueue ok\n"
 
     def test_it_says_unavailable_when_the_database_does_not(self, client, db):
         with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError("down")):

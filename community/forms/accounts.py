@@ -15,9 +15,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.views.decorators.debug import sensitive_variables
 
 from community.models import Profile, clean_body
+from community.notifications import send_to_address
 from community.ratelimit import client_ip, is_limited
 
 from . import HoneypotMixin
@@ -183,6 +185,12 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         help_text="The address you signed up with. If it has an account, we'll email it a link.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Enqueue the reset email as a job, like every other email, rather than send it during the request."""
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        about = f"password reset for member {context['user'].pk}"
+        send_to_address(to_email, subject, email_template_name, context, about=about)
 
 
 class ProfileForm(forms.ModelForm):
