@@ -74,3 +74,11 @@ def send_email(context, *, to, subject, body, about="", attempt=1):
     )
     logger.warning("%s attempt %d failed: %s; trying again in %d min", job, attempt, kind, wait.total_seconds() // 60)
     return "retrying"
+
+
+def forget_emails_to(addresses):
+    """Delete the email jobs, waiting or done, addressed to any of these: they hold the address and the text."""
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = DBTaskResult.objects.filter(task_path=f"{__name__}.send_email", args_kwargs__kwargs__to__in=addresses)
+    return jobs.delete()[0]

@@ -591,3 +591,15 @@ class TestQueueHealth:
         settings.SECURE_SSL_REDIRECT = True
 
         assert client.get("/healthz/queue").status_code == 200
+
+
+class TestDeletedAccounts:
+    def test_deleting_an_account_takes_its_emails_off_the_queue(self, client, member, second_member, queue, password):
+        context = {"profile": member.profile}
+        notifications.send(member, "Waiting", "community/email/confirm_email.txt", context)
+        notifications.send(second_member, "For someone else", "community/email/confirm_email.txt", context)
+        client.force_login(member)
+
+        client.post(reverse("community:delete_account"), {"password": password})
+
+        assert [job.args_kwargs["kwargs"]["subject"] for job in email_jobs()] == ["For someone else"]

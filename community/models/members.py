@@ -12,6 +12,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from articles.caching import content_changed
 from articles.models import ReaderVisible
 
+from ..tasks import forget_emails_to
 from .comments import Comment, Report
 from .moderation import ModerationLog, ModerationWord, redact
 
@@ -252,9 +253,11 @@ class Profile(ReaderVisible):
         so the thread still reads, otherwise gone. Newest first, so a member's replies to their own comments
         go before the comments they answer. Deleting the user takes the profile, the member's reports and
         their My questions list with it, and leaves the markers without an author. Moderators' notes about
-        them are scrubbed first, while we can still tell which those are.
+        them are scrubbed first, while we can still tell which those are, and emails to them, sent or
+        waiting, leave the job queue.
         """
         self.scrub_notes_about_member()
+        forget_emails_to([address for address in (self.user.email, self.pending_email) if address])
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):
                 comment.delete_by_author()
