@@ -9,6 +9,14 @@ message waiting) is never served from, or stored in, the page cache. Each
 worker reads the generation from the shared cache at most once a second, so a
 change made through one worker reaches the others' readers within a second.
 
+When the shared cache doesn't answer (Redis down), a worker can't learn or
+share the generation. It then uses a stand-in of its own that it never uses
+again, a new one each second: nothing is found under it, so every page is drawn
+afresh, and a change shows at once. When the cache answers again, the first
+worker to notice moves the generation on, since nothing could move it while
+the cache was away. Meanwhile each cache call gives up at once
+(QuickToGiveUpConnection), so a page costs no more than drawing it afresh.
+
 Pages drawn afresh for members still share what isn't personal: the article
 with its parts, the topics and the site settings are kept in each worker's
 memory for the current generation (``for_this_generation``), so a member's
@@ -17,8 +25,10 @@ page costs no query for them.
 
 import hashlib
 import time
+import uuid
 from functools import wraps
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -40,7 +50,14 @@ class WorkerGeneration:
     def get(self):
         now = time.monotonic()
         if self.value is None or now >= self.expires:
-            self.remember(shared_generation())
+            generation = shared_generation()
+            if generation is None:
+                self.unreachable = True
+                generation = unshared_generation()
+            elif self.unreachable:
+                self.unreachable = False
+                generation = bump_generation()
+            self.remember(generation)
         return self.value
 
     def remember(self, value):
@@ -48,6 +65,7 @@ class WorkerGeneration:
 
     def forget(self):
         self.value, self.expires = None, 0.0
+        self.unreachable = False
 
 
 worker_generation = WorkerGeneration()
@@ -63,6 +81,7 @@ def content_generation(request=None):
 
 
 def shared_generation():
+    """The generation every worker shares; None while the shared cache doesn't answer."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # Start from the clock, never from 1, so a generation lost from the cache can't come back.
@@ -82,11 +101,22 @@ def content_changed():
     transaction.on_commit(bump_generation)
 
 
+def unshared_generation():
+    """A stand-in for the generation while the shared cache is away: never the same twice, so nothing matches it."""
+    return f"unshared-{uuid.uuid4().hex}"
+
+
 def bump_generation():
     # From the shared value, never this worker's copy, which may be a second behind.
-    generation = shared_generation() + 1
-    cache.set(GENERATION_KEY, generation, timeout=None)
+    generation = shared_generation()
+    if generation is None:  # the shared cache is away: this worker stops using what it drew before the change
+        worker_generation.unreachable = True
+        generation = unshared_generation()
+    else:
+        generation += 1
+        cache.set(GENERATION_KEY, generation, timeout=None)
     worker_generation.remember(generation)
+    return generation
 
 
 def forget_worker_state():
@@ -175,3 +205,44 @@ def cacheable(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not response.has_header("Cache-Control")
     )
+
+
+class QuickToGiveUpConnection(redis.Connection):
+    """A connection to Redis that, once Redis failed to answer, fails at once for the next few seconds.
+
+    Otherwise each call to a Redis that is down waits for its timeout, and a page makes several:
+    a Redis that hangs would cost every request seconds. Every connection this process holds to one
+    server waits out the same pause.
+    """
+
+    pause_seconds = 5
+    unanswered_until = {}  # (host, port): time.monotonic() until which nobody asks
+
+    def send_packed_command(self, command, check_health=True):
+        if time.monotonic() < self.unanswered_until.get((self.host, self.port), 0.0):
+            raise redis.ConnectionError(f"Redis at {self.host}:{self.port} didn't answer a moment ago")
+        try:
+            return super().send_packed_command(command, check_health)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self.give_up_for_a_while()
+            raise
+
+    def read_response(self, *args, **kwargs):
+        try:
+            return super().read_response(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError):
+            self.give_up_for_a_while()
+            raise
+
+    def give_up_for_a_while(self):
+        self.unanswered_until[(self.host, self.port)] = time.monotonic() + self.pause_seconds
+
+
+class QuickToGiveUpPool(redis.ConnectionPool):
+    """Connections to redis:// addresses that give up quickly (rediss:// and unix:// keep their own kind).
+
+    The cache's CONNECTION_POOL_CLASS, and the rate limits' pool.
+    """
+
+    def __init__(self, connection_class=QuickToGiveUpConnection, **kwargs):
+        super().__init__(connection_class=connection_class, **kwargs)

@@ -11,6 +11,8 @@ gunicorn's access log (gunicorn.conf.py).
 
 import logging
 import re
+import threading
+import time
 
 MASK = "…"
 
@@ -41,4 +43,32 @@ class SecretPathFilter(logging.Filter):
     def filter(self, record):
         record.msg = mask_secret_paths(record.getMessage())
         record.args = ()
+        return True
+
+
+class OncePerMinute(logging.Filter):
+    """Let one record through a minute, per process, and drop the rest.
+
+    For a fault that would otherwise be logged on every request, such as Redis
+    not answering. The record let through keeps its exception's one-line
+    summary instead of the traceback, which says nothing a minute's worth of
+    the same error wouldn't.
+    """
+
+    seconds = 60
+
+    def __init__(self, name=""):
+        super().__init__(name)
+        self.lock = threading.Lock()
+        self.quiet_until = 0.0
+
+    def filter(self, record):
+        with self.lock:
+            now = time.monotonic()
+            if now < self.quiet_until:
+                return False
+            self.quiet_until = now + self.seconds
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg, record.args = f"{record.getMessage()}: {record.exc_info[1]}", ()
+            record.exc_info = record.exc_text = None
         return True

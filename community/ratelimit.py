@@ -1,35 +1,113 @@
 """
-Rate limits that hold across every gunicorn worker, kept in the shared cache.
+Rate limits that hold across every gunicorn worker and every app server, and the client's address they count by.
 
-Keys are hashed, so an IP address or email never sits in the cache in clear.
+Each limit counts attempts in a fixed window (ten minutes, an hour), aligned to
+the clock: the count starts when the window starts and is void when it ends,
+however many attempts come in between. Counts are kept where nothing else can
+push them out: in Redis (INCR, the expiry set only when the key is new) when
+REDIS_URL is set, otherwise, and whenever Redis doesn't answer, in the
+RateLimitCounter table. Both count atomically, so with a limit of N, exactly N
+of any number of parallel attempts get through. Keys hold a hash, so an IP
+address or email is never stored in clear.
 """
 
+import functools
 import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpRequest
+from ipware import get_client_ip
+
+from articles.caching import QuickToGiveUpPool
+from community.models import RateLimitCounter
+
+# The clock the windows follow, in seconds since the epoch.
+clock = time.time
+# Where Redis trouble is reported: the logging settings let one line through a minute.
+redis_logger = logging.getLogger("ibdmovement.redis")
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    """The address of the client that sent the request, as far as the trusted proxies in front of us vouch for it.
+
+    With no trusted proxy (the default), that is the address that connected to us
+    (REMOTE_ADDR): X-Forwarded-For is ignored, as anyone can write it. Behind
+    TRUSTED_PROXY_COUNT proxies, or the proxies at TRUSTED_PROXIES, it is the entry of
+    X-Forwarded-For just before them; the nearest proxy is the address that connected
+    to us, so it joins the end of the chain. A request that didn't come through them
+    (too few hops, or from an address not listed) counts by the address that connected.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXY_COUNT or settings.TRUSTED_PROXIES:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        chain = HttpRequest()
+        chain.META = {"HTTP_X_FORWARDED_FOR": f"{forwarded}, {remote}" if forwarded else remote}
+        ip, _ = get_client_ip(
+            chain,
+            proxy_count=settings.TRUSTED_PROXY_COUNT or None,
+            proxy_trusted_ips=settings.TRUSTED_PROXIES or None,
+            request_header_order=["HTTP_X_FORWARDED_FOR"],
+            strict=False,  # entries a client forged sit left of the client's own: skip them, don't refuse the header
+        )
+        if ip:
+            return ip
+    ip, _ = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
+    return ip
 
 
-def _key(scope, identity):
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt as counted: its key, the end of its window (seconds since the epoch), and the count so far."""
+
+    key: str
+    window_ends: int
+    count: int
+
+
+def window_for(scope, identity, window):
+    """The key and end of the current window for this scope and identity: the key holds a hash, never the identity."""
+    start = int(clock() // window * window)
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{identity}".encode()).hexdigest()[:32]
-    return f"ratelimit:{scope}:{digest}"
+    return f"ratelimit:{scope}:{digest}:{start}", start + window
+
+
+def count_attempt(scope, identity, *, window):
+    """Count one more attempt in the current window; the Attempt says how many there have been, this one included."""
+    key, window_ends = window_for(scope, identity, window)
+    count = _in_redis("hit", key, window_ends)
+    if count is None:
+        count = RateLimitCounter.hit(key, datetime.fromtimestamp(window_ends, UTC))
+    return Attempt(key, window_ends, count)
+
+
+def give_back(attempt):
+    """Uncount an attempt counted earlier, if its window is still open: for attempts that turned out fine."""
+    if attempt.window_ends > clock() and _in_redis("give_back", attempt.key, attempt.window_ends) is None:
+        RateLimitCounter.give_back(attempt.key)
+
+
+def attempts_so_far(scope, identity, *, window):
+    """How many attempts the current window holds, without counting one."""
+    key, window_ends = window_for(scope, identity, window)
+    count = _in_redis("count", key, window_ends)
+    return RateLimitCounter.count_for(key) if count is None else count
+
+
+def clear_attempts(scope, identity, *, window):
+    """Forget the current window's attempts, wherever they were counted."""
+    key, window_ends = window_for(scope, identity, window)
+    _in_redis("clear", key, window_ends)
+    RateLimitCounter.objects.filter(key=key).delete()
 
 
 def is_limited(scope, identity, *, limit, window):
-    """Count one more attempt; True once there have been more than `limit` within `window` seconds."""
-    key = _key(scope, identity)
-    if cache.add(key, 1, timeout=window):
-        return limit < 1
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    """Count one more attempt; True once there have been more than `limit` in the current window of `window` seconds."""
+    return count_attempt(scope, identity, window=window).count > limit
 
 
 def any_limited(request, scope, *, member_limit, ip_limit, window):
@@ -38,3 +116,50 @@ def any_limited(request, scope, *, member_limit, ip_limit, window):
     if request.user.is_authenticated:
         limited = is_limited(f"{scope}:member", request.user.pk, limit=member_limit, window=window) or limited
     return limited
+
+
+class RedisCounters:
+    """The counters in Redis, on a connection of their own: the cache's swallows errors, and this one must not."""
+
+    def __init__(self, url):
+        pool = QuickToGiveUpPool.from_url(
+            url, socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT, socket_timeout=settings.REDIS_TIMEOUT
+        )
+        self.client = redis.Redis(connection_pool=pool)
+        # Beside the cache's keys, under the same prefix, so two sites can share one Redis.
+        self.prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:"
+
+    def hit(self, key, window_ends):
+        pipe = self.client.pipeline()  # MULTI ... EXEC: both or neither
+        pipe.set(self.prefix + key, 0, nx=True, exat=window_ends)  # the expiry is set only when the key is new
+        pipe.incr(self.prefix + key)
+        return pipe.execute()[1]
+
+    def give_back(self, key, window_ends):
+        pipe = self.client.pipeline()
+        pipe.decr(self.prefix + key)
+        pipe.expireat(self.prefix + key, window_ends)  # had the key just expired, DECR made it anew: end it again
+        pipe.execute()
+        return 0
+
+    def count(self, key, window_ends):
+        return int(self.client.get(self.prefix + key) or 0)
+
+    def clear(self, key, window_ends):
+        return self.client.delete(self.prefix + key)
+
+
+@functools.cache
+def redis_counters(url):
+    return RedisCounters(url)
+
+
+def _in_redis(operation, key, window_ends):
+    """Run the operation on the Redis counters; None when REDIS_URL isn't set or Redis didn't answer."""
+    if not settings.REDIS_URL:
+        return None
+    try:
+        return getattr(redis_counters(settings.REDIS_URL), operation)(key, window_ends)
+    except redis.RedisError as error:
+        redis_logger.warning("Redis unreachable, rate limits counted in the database: %s", type(error).__name__)
+        return None

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and, when it grows past one server, DATABASE_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "axes",
     "articles",
     "community",
 ]
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it turns a lockout found while logging in into our login page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ibdmovement.urls"
@@ -109,12 +113,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# One cache that every gunicorn worker shares, for pages, comment threads and
-# rate limits: Redis through REDIS_URL, otherwise a database table (made by
-# `manage.py createcachetable`).
+# One cache that every gunicorn worker shares, for pages and comment threads:
+# Redis through REDIS_URL, otherwise a database table (made by `manage.py
+# createcachetable`). The rate limits count in Redis too, or in a table of their
+# own (community.ratelimit), never in the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Redis is optional at run time: while it doesn't answer, each cache call gives up within these
+# (seconds) and reads as a miss (IGNORE_EXCEPTIONS), so pages are served uncached, not broken; the
+# rate limits count in the database meanwhile (community.ratelimit). One line a minute says so.
+REDIS_CONNECT_TIMEOUT = 0.25
+REDIS_TIMEOUT = 0.5
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "ibdmovement.redis"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": REDIS_TIMEOUT,
+                # Once Redis fails to answer, don't wait on it again for a few seconds.
+                "CONNECTION_POOL_CLASS": "articles.caching.QuickToGiveUpPool",
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "ibdm")
@@ -171,8 +195,6 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "community:login"
 LOGIN_REDIRECT_URL = "articles:home"
 LOGOUT_REDIRECT_URL = "articles:home"
-# Members log in with their email address; staff may also use their username.
-AUTHENTICATION_BACKENDS = ["community.backends.EmailBackend", "django.contrib.auth.backends.ModelBackend"]
 # A password reset link works for an hour (Django's default is 3 days): a link that leaks, from a log
 # or a shared inbox, is soon worth nothing. The reset pages and email say so.
 PASSWORD_RESET_TIMEOUT = 60 * 60
@@ -185,6 +207,36 @@ OTP_LOGIN_URL = "community:two_factor"
 OTP_TOTP_ISSUER = "IBD Movement"
 # Nobody, superusers included, reads a staff member's secret key or recovery codes in admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Members log in with their email address; staff may also use their username. django-axes comes
+# first: it turns away a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "community.backends.EmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The client's address behind reverse proxies (community.ratelimit.client_ip, through django-ipware):
+# how many proxies stand in front of gunicorn (1 for Caddy or nginx), and/or their addresses or networks,
+# nearest last. With neither, X-Forwarded-For is ignored and the connecting address counts.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Failed-login lockout through every door (site login, admin, anything calling authenticate()), by
+# django-axes with counts kept by community.lockout: 10 failed logins at one account, or 30 from one
+# address, in a 15-minute window lock that account, or that address, until the window ends. Logins
+# that succeed don't count. A completed password reset unlocks the account.
+AXES_HANDLER = "community.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = 10
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = 30
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_CLIENT_IP_CALLABLE = "community.ratelimit.client_ip"
+AXES_USERNAME_CALLABLE = "community.lockout.account_identity"
+AXES_LOCKOUT_CALLABLE = "community.views.accounts.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+# The counts live in community's table or Redis; axes keeps no rows of its own, no log of who logged in.
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 # The site's public address, for links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -266,12 +318,15 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "filters": {"once_a_minute": {"()": "articles.logformat.OncePerMinute"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would log each 4xx too; errors are what operators need.
         "django.request": {"level": "ERROR"},
         "django.security.DisallowedHost": {"level": "ERROR"},
+        # Redis down would otherwise log on every cache call of every request.
+        "ibdmovement.redis": {"filters": ["once_a_minute"]},
     },
 }
 

@@ -422,6 +422,7 @@ class TestLogin:
         for n in range(10):
             client.post(self.url, {"username": member.email, "password": f"guess-{n}"}, REMOTE_ADDR=f"10.0.0.{n}")
         response = client.post(self.url, {"username": member.email.upper(), "password": password})
+        assert response.status_code == 429
         assert "Too many attempts to log in" in response.content.decode()
         assert not is_logged_in(client, member)
 
@@ -429,6 +430,7 @@ class TestLogin:
         for n in range(30):
             client.post(self.url, {"username": f"someone{n}@example.org", "password": "guess"})
         response = client.post(self.url, {"username": member.email, "password": password})
+        assert response.status_code == 429
         assert "Too many attempts to log in" in response.content.decode()
         assert not is_logged_in(client, member)
 

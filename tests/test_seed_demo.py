@@ -90,7 +90,10 @@ def test_the_demo_editor_can_log_in_with_the_printed_password(client):
     line = next(line for line in output.splitlines() if "'editor'" in line)
     password = line.split("password '")[1].split("'")[0]
 
-    assert client.login(username="editor", password=password)
+    response = client.post("/account/login/", {"username": "editor", "password": password})
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(get_user_model().objects.get(username="editor").pk)
 
 
 @pytest.mark.django_db

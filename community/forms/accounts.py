@@ -20,16 +20,12 @@ from django.views.decorators.debug import sensitive_variables
 
 from community.models import Profile, clean_body
 from community.notifications import send_to_address
-from community.ratelimit import client_ip, is_limited
 
 from . import HoneypotMixin
 from .names import problem_with_display_name
 
 PASSWORD_HINT = "At least 8 characters. Not a common password, not only numbers, and not too like your email address."
 RESERVED_NAMES = {"deletedmember", "moderator", "ibdmovement"}
-LOGIN_WINDOW = 15 * 60
-LOGIN_LIMIT_PER_EMAIL = 10
-LOGIN_LIMIT_PER_IP = 30
 
 
 def tidy_display_name(value, *, exclude_profile=None):
@@ -126,7 +122,11 @@ class SignupForm(HoneypotMixin, auth_forms.BaseUserCreationForm):
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    """Log in with an email address (staff may also use their username), with repeated attempts slowed down."""
+    """Log in with an email address (staff may also use their username).
+
+    Repeated failures lock the account or the address out inside authenticate(), for the admin's
+    login too (community.lockout); the "throttled" message is what the lockout page says.
+    """
 
     username = auth_forms.UsernameField(
         label="Email address",
@@ -148,18 +148,6 @@ class LoginForm(auth_forms.AuthenticationForm):
         # Django sizes this field for usernames; email addresses may be longer.
         self.fields["username"].max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
-
-    @sensitive_variables("password")
-    def clean(self):
-        identity = (self.cleaned_data.get("username") or "").strip().lower()
-        password = self.cleaned_data.get("password")
-        if identity and password and self.request is not None:
-            # Every attempt counts, against both the address tried and the IP it came from; only hashes are kept.
-            by_ip = is_limited("login:ip", client_ip(self.request), limit=LOGIN_LIMIT_PER_IP, window=LOGIN_WINDOW)
-            by_email = is_limited("login:email", identity, limit=LOGIN_LIMIT_PER_EMAIL, window=LOGIN_WINDOW)
-            if by_ip or by_email:
-                raise ValidationError(self.error_messages["throttled"], code="throttled")
-        return super().clean()
 
 
 class PasswordChangeForm(auth_forms.PasswordChangeForm):

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0003_saved_questions"),
+        ("community", "0004_rate_limit_counters"),
     ]
 
     operations = [

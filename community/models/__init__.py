@@ -1,6 +1,7 @@
 """
 Members, comments and moderation: the discussion under each article; and
-each reader's own list of questions for their healthcare team.
+each reader's own list of questions for their healthcare team; and the
+counters behind the rate limits.
 
 A comment is plain text, rendered once when saved into ``body_html`` (escaped,
 line breaks kept, links made safe). Every decision about a comment records
@@ -20,6 +21,7 @@ from .comments import (
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
+from .ratelimits import RateLimitCounter
 
 __all__ = [
     "EDIT_WINDOW",
@@ -28,6 +30,7 @@ __all__ = [
     "ModerationLog",
     "ModerationWord",
     "Profile",
+    "RateLimitCounter",
     "Report",
     "SavedQuestion",
     "clean_body",

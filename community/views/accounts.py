@@ -20,7 +20,7 @@ from django.db import IntegrityError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,6 +35,7 @@ from community.forms.accounts import (
     SetPasswordForm,
     SignupForm,
 )
+from community.lockout import unlock_account
 from community.models import Profile
 from community.notifications import absolute, send, send_to_address
 from community.ratelimit import any_limited, client_ip, is_limited
@@ -174,6 +175,19 @@ class LoginView(auth_views.LoginView):
         return after_password(self.request.user, super().get_success_url())
 
 
+def locked_out(request, original_response, credentials):
+    """A locked-out login, at the site's door or the admin's, gets our login page saying to wait."""
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    context = {
+        "form": LoginForm(request, initial={"username": (credentials or {}).get("username", "")}),
+        "throttled": LoginForm.error_messages["throttled"],
+        "next": next_url,
+    }
+    return render(request, "community/account/login.html", context, status=429)
+
+
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
@@ -222,6 +236,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = SetPasswordForm
     template_name = "community/account/password_reset_confirm.html"
     success_url = reverse_lazy("community:password_reset_complete")
+
+    def form_valid(self, form):
+        # Whoever reset the password read the account's inbox, and the new password is one nobody has been
+        # guessing: a lockout of the account (by failures from anywhere) ends here. Addresses stay locked.
+        unlock_account(form.user)
+        return super().form_valid(form)
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
