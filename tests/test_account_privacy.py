@@ -34,29 +34,13 @@ from django.utils import timezone
 
 from articles.logformat import OneLineFormatter, mask_secret_paths
 from community.models import Profile
+from tests.test_accounts import NEW_PASSWORD, link_in, signup_data
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-NEW_PASSWORD = "plum-harbour-lantern-42"
 SIGNUP = reverse("community:signup")
 CHANGE_EMAIL = reverse("community:change_email")
-
-
-def signup_data(**overrides):
-    return {
-        "email": "rosa@example.org",
-        "display_name": "Rosa",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
-        "website": "",
-        **overrides,
-    }
-
-
-def link_in(message):
-    """The path of the first link in an email."""
-    return urlparse(re.search(r"https?://\S+", message.body).group()).path
 
 
 def token_payload(token):
