@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no server to restart"
-)
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no server to restart"),
+    # The site under gunicorn reads what this test commits; serialized_rollback puts back what data migrations made.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,11 +51,10 @@ def get(url):
 
 
 @pytest.fixture
-def gunicorn(transactional_db, tmp_path):
+def gunicorn(tmp_path):
     """The site under gunicorn, with two workers, on the suite's own test database."""
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
-    env |= {
+    env = os.environ | {
         "DATABASE_URL": database_url(),
         "CACHE_KEY_PREFIX": f"restart-{port}",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
