@@ -52,8 +52,12 @@ def discussion(context, article):
 
 
 def moderates_here(user):
-    """Whether the thread shows this person held comments and the moderators' decisions."""
-    return user.is_authenticated and user.has_perm(MODERATE) and not awaits_second_factor(user)
+    """Whether the thread shows this person held comments and the moderators' decisions.
+
+    Moderators are staff (they moderate in admin too): asking about staff first spares every
+    member's page the queries for their permissions.
+    """
+    return user.is_authenticated and user.is_staff and user.has_perm(MODERATE) and not awaits_second_factor(user)
 
 
 def thread_html(request, article):
