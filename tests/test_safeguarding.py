@@ -7,6 +7,7 @@ article's thread as well as from the queue; nobody else ever sees those controls
 
 import logging
 import re
+import time
 
 import pytest
 from django.contrib.auth.models import Group
@@ -123,6 +124,13 @@ class TestMatching:
     )
     def test_common_ibd_talk_and_idioms_are_not_urgent(self, text):
         assert not is_urgent(text)
+
+    def test_the_longest_comment_is_checked_in_well_under_a_second(self):
+        text = " ".join(f"word{n} colitis bleeding flare" for n in range(200))[:3000]
+
+        started = time.perf_counter()
+        assert not is_urgent(text)
+        assert time.perf_counter() - started < 0.5
 
     def test_a_phrase_a_moderator_adds_counts_at_once(self):
         assert not is_urgent("My stoma is bleeding a lot")

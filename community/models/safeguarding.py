@@ -79,56 +79,92 @@ def one_slip_apart(a, b):
 
 
 def word_matches(word, stem, token):
+    """Whether a word of the text stands for a word of a phrase."""
     if token == word or (stem and token.startswith(word)):
         return True
-    if len(word) < FUZZY_FROM:
+    if len(word) < FUZZY_FROM or len(token) < 2:
+        return False
+    # One slip leaves the first letter in place, or moves it by one: a cheap test that rules out most words.
+    if word[0] not in token[:2] and token[0] != word[1] and token[1] != word[1]:
         return False
     if not stem:
         return one_slip_apart(word, token)
     return any(one_slip_apart(word, token[:n]) for n in (len(word) - 1, len(word), len(word) + 1) if n <= len(token))
 
 
-def phrase_at(phrase, k, tokens, i, gap):
-    """Whether the phrase's words from the k-th on match the text's words from the i-th on.
+class Text:
+    """A comment's words, read once, then asked about each phrase.
 
-    A phrase word may match two words of the text run together apart ("my self"), or two of
-    the phrase's words one of the text's ("selfharm").
+    Each phrase word is compared with each different word of the text once, not at every place the
+    text uses it: a long comment repeats its words, and most phrases' first word is nowhere in it.
     """
-    if i >= len(tokens):
-        return False
-    word, stem = phrase[k]
-    steps = []
-    if word_matches(word, stem, tokens[i]):
-        steps.append((k + 1, i + 1))
-    if i + 1 < len(tokens) and word_matches(word, stem, squeeze(tokens[i] + tokens[i + 1])):
-        steps.append((k + 1, i + 2))
-    if k + 1 < len(phrase) and word_matches(squeeze(word + phrase[k + 1][0]), phrase[k + 1][1], tokens[i]):
-        steps.append((k + 2, i + 1))
-    for next_k, next_i in steps:
-        if next_k == len(phrase):
-            return True
-        if any(phrase_at(phrase, next_k, tokens, next_i + skipped, gap) for skipped in range(gap + 1)):
-            return True
-    return False
 
+    def __init__(self, text):
+        self.tokens = words(text)
+        # Each word run together with the next, for a phrase word written as two ("my self").
+        self.pairs = [squeeze(a + b) for a, b in zip(self.tokens, self.tokens[1:], strict=False)]
+        self.places = {}
+        for i, token in enumerate(self.tokens):
+            self.places.setdefault(("one", token), []).append(i)
+        for i, pair in enumerate(self.pairs):
+            self.places.setdefault(("two", pair), []).append(i)
+        self.by_length = {}
+        for key in self.places:
+            self.by_length.setdefault(len(key[1]), []).append(key)
+        self.found = {}
 
-def contains_phrase(tokens, phrase, gap=0):
-    """Whether the text's words hold the phrase's (both from ``words``), and not just after a negation."""
-    if not phrase:
+    def where(self, word, stem):
+        """Where the word matches: {place: how many of the text's words it may take there, {1}, {2} or {1, 2}}."""
+        key = (word, stem)
+        if key not in self.found:
+            found = {}
+            for width, token in self.candidates(word, stem):
+                if word_matches(word, stem, token):
+                    for i in self.places[width, token]:
+                        found.setdefault(i, set()).add(1 if width == "one" else 2)
+            self.found[key] = found
+        return self.found[key]
+
+    def candidates(self, word, stem):
+        """The text's words that could match: only the same word, unless a slip or an ending may differ."""
+        if not stem and len(word) < FUZZY_FROM:
+            return [key for key in (("one", word), ("two", word)) if key in self.places]
+        shortest = len(word) - 1 if len(word) >= FUZZY_FROM else len(word)
+        longest = max(self.by_length) if stem else len(word) + 1
+        return [key for length in range(shortest, longest + 1) for key in self.by_length.get(length, ())]
+
+    def holds(self, phrase, gap=0):
+        """Whether the phrase's words (from ``words(stems=True)``) are here, in order, not just after a negation."""
+        if not phrase:
+            return False
+        starts = set(self.where(*phrase[0]))
+        if len(phrase) > 1:  # the phrase's first two words written as one ("selfharm")
+            starts |= set(self.where(squeeze(phrase[0][0] + phrase[1][0]), phrase[1][1]))
+        return any(
+            self.holds_at(phrase, 0, i, gap) and not (i > 0 and self.tokens[i - 1] in NEGATIONS) for i in sorted(starts)
+        )
+
+    def holds_at(self, phrase, k, i, gap):
+        """Whether the phrase's words from the k-th on are here from the text's i-th word on."""
+        steps = [(k + 1, i + taken) for taken in self.where(*phrase[k]).get(i, ())]
+        if k + 1 < len(phrase) and i in self.where(squeeze(phrase[k][0] + phrase[k + 1][0]), phrase[k + 1][1]):
+            steps.append((k + 2, i + 1))
+        for next_k, next_i in steps:
+            if next_k == len(phrase):
+                return True
+            if any(self.holds_at(phrase, next_k, next_i + skipped, gap) for skipped in range(gap + 1)):
+                return True
         return False
-    return any(
-        phrase_at(phrase, 0, tokens, i, gap) and not (i > 0 and tokens[i - 1] in NEGATIONS) for i in range(len(tokens))
-    )
 
 
 class SafeguardingPhraseQuerySet(models.QuerySet):
     def first_match(self, text):
         """The first phrase the text holds, or None."""
-        tokens = words(text)
-        if not tokens:
+        text = Text(text)
+        if not text.tokens:
             return None
         for phrase in self:
-            if contains_phrase(tokens, words(phrase.phrase, stems=True), phrase.words_between):
+            if text.holds(words(phrase.phrase, stems=True), phrase.words_between):
                 return phrase
         return None
 
