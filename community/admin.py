@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms.moderation import RemovalReason
-from .models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report
+from .models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report, SafeguardingPhrase
 
 BREAKS_GUIDELINES = "Breaks the community guidelines"
 
@@ -152,9 +152,28 @@ class ModerationWordAdmin(admin.ModelAdmin):
     search_fields = ["phrase", "note"]
 
 
+@admin.register(SafeguardingPhrase)
+class SafeguardingPhraseAdmin(admin.ModelAdmin):
+    """Phrases that hold a comment as urgent (community.models.safeguarding), kept by moderators."""
+
+    list_display = ["phrase", "kind", "words_between", "note"]
+    list_filter = ["kind"]
+    search_fields = ["phrase", "note"]
+
+
 @admin.register(CommunitySettings)
 class CommunitySettingsAdmin(admin.ModelAdmin):
-    """The one row of rules: changed, never added twice or deleted."""
+    """The one row of rules: changed, never added twice or deleted.
+
+    Editors keep the support contacts here; the moderation rules are moderators' to change.
+    """
+
+    MODERATION_RULES = ["hold_first_comments", "max_links", "report_threshold", "max_comment_length"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("community.moderate_comment"):
+            return self.readonly_fields
+        return [*self.readonly_fields, *self.MODERATION_RULES]
 
     def has_add_permission(self, request):
         return not CommunitySettings.objects.exists() and super().has_add_permission(request)

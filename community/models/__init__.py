@@ -22,6 +22,7 @@ from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
 from .ratelimits import RateLimitCounter
+from .safeguarding import SafeguardingPhrase
 
 __all__ = [
     "EDIT_WINDOW",
@@ -32,6 +33,7 @@ __all__ = [
     "Profile",
     "RateLimitCounter",
     "Report",
+    "SafeguardingPhrase",
     "SavedQuestion",
     "clean_body",
     "count_links",

@@ -12,7 +12,7 @@ import nh3
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -21,6 +21,7 @@ from articles.models import Article, ReaderVisible
 
 from ..notifications import notify_decision, notify_reply
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
+from .safeguarding import alert_moderators, is_urgent
 
 EDIT_WINDOW = timedelta(minutes=15)
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|co\.uk|uk|io|info)\b", re.IGNORECASE)
@@ -62,9 +63,10 @@ class CommentQuerySet(models.QuerySet):
         """
         return self.filter(article__in=Article.objects.published())
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, moderating=False):
         """What a thread shows this reader: approved comments, their own in any state, and markers
-        for removed, hidden or deleted comments that others have replied to, so replies stay readable."""
+        for removed, hidden or deleted comments that others have replied to, so replies stay readable.
+        A moderator ``moderating`` on the article page also sees every held comment, to decide on it there."""
         answered = Comment.objects.filter(status=Comment.Status.APPROVED, deleted_at__isnull=True)
         shown = (
             Q(status=Comment.Status.APPROVED, deleted_at__isnull=True)
@@ -73,14 +75,16 @@ class CommentQuerySet(models.QuerySet):
         )
         if user.is_authenticated:
             shown |= Q(author=user, deleted_at__isnull=True)
+        if moderating:
+            shown |= Q(status=Comment.Status.PENDING, deleted_at__isnull=True)
         return self.filter(shown)
 
     def for_display(self):
         return self.select_related("author__profile", "parent__author__profile")
 
-    def thread_page(self, user, number, per_page=20):
+    def thread_page(self, user, number, per_page=20, *, moderating=False):
         """One page of top-level comments, each with its visible replies in `.visible_replies`, in three queries."""
-        comments = self.visible_to(user).for_display()
+        comments = self.visible_to(user, moderating=moderating).for_display()
         page = Paginator(comments.filter(thread__isnull=True), per_page).get_page(number)
         replies = defaultdict(list)
         for reply in comments.filter(thread__in=[root.pk for root in page.object_list]):
@@ -110,7 +114,8 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(pk__in=Report.objects.filter(resolved_at__isnull=True).values("comment_id"))
 
     def for_moderation(self):
-        """What the moderation queue shows of each comment, oldest first, in the same few queries however many.
+        """What the moderation queue shows of each comment, in the same few queries however many:
+        comments held as urgent first, then oldest first.
 
         Each comment carries its open reports (``open_reports``); ``with_author_records`` adds its
         author's record to the page of them that is shown.
@@ -119,7 +124,13 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.select_related("article", "author__profile", "parent__author__profile")
             .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
-            .order_by("created_at", "pk")
+            .alias(
+                urgent_first=Case(
+                    When(status=Comment.Status.PENDING, hold_reason=Comment.HoldReason.URGENT, then=Value(0)),
+                    default=Value(1),
+                )
+            )
+            .order_by("urgent_first", "created_at", "pk")
         )
 
     def status_counts(self):
@@ -165,6 +176,7 @@ class Comment(ReaderVisible):
 
     class HoldReason(models.TextChoices):
         NONE = "", "Not held"
+        URGENT = "urgent", "Urgent: may need support"
         NEW_MEMBER = "new_member", "One of a new member's first comments"
         LINKS = "links", "Contains several links"
         WORD_LIST = "word_list", "Matches the moderation word list"
@@ -255,9 +267,20 @@ class Comment(ReaderVisible):
         """Already decided this way with no reports left open: the same decision again would change nothing."""
         return self.status == status and not self.reports.filter(resolved_at__isnull=True).exists()
 
+    @property
+    def is_urgent(self):
+        """Held because its author may need support: a moderator should read it first."""
+        return self.status == self.Status.PENDING and self.hold_reason == self.HoldReason.URGENT
+
     @classmethod
     def hold_reason_for(cls, author, body, *, new=True):
-        """Why a comment should wait for a moderator, or "" to show it at once. Edits skip the new-member rule."""
+        """Why a comment should wait for a moderator, or "" to show it at once. Edits skip the new-member rule.
+
+        A phrase on the safeguarding list comes first, whatever else applies: it decides how soon
+        a moderator reads the comment, and what its author is shown.
+        """
+        if is_urgent(body):
+            return cls.HoldReason.URGENT
         rules = CommunitySettings.load()
         if new and cls.objects.filter(author=author, status=cls.Status.APPROVED).count() < rules.hold_first_comments:
             return cls.HoldReason.NEW_MEMBER
@@ -293,19 +316,25 @@ class Comment(ReaderVisible):
         if comment.status == cls.Status.APPROVED:
             refresh_comment_count(article.pk)
             transaction.on_commit(lambda: notify_reply(comment))
+        elif comment.is_urgent:
+            alert_moderators(comment)
         return comment, True
 
     @transaction.atomic
     def edit(self, body):
-        """The author's edit, checked again: an approved comment that now needs review is held."""
+        """The author's edit, checked again: an approved comment that now needs review is held,
+        and one held for any reason becomes urgent when the edit says its author may need support."""
         self.body = body
         self.edited_at = timezone.now()
+        was_urgent = self.is_urgent
         hold_reason = self.hold_reason_for(self.author, body, new=False)
-        if self.status == self.Status.APPROVED and hold_reason:
+        if hold_reason == self.HoldReason.URGENT or (self.status == self.Status.APPROVED and hold_reason):
             self.status = self.Status.PENDING
             self.hold_reason = hold_reason
         self.save()
         refresh_comment_count(self.article_id)
+        if self.is_urgent and not was_urgent:
+            alert_moderators(self)
 
     @transaction.atomic
     def delete_by_author(self):

@@ -5,7 +5,16 @@ import re
 from django.conf import settings
 from django.db import models
 
+from articles.rendering import render_markdown
+
 FORMER_MEMBER = "[a former member]"
+# Shown to a member whose comment was held as urgent (community.models.safeguarding); editors keep it current.
+DEFAULT_SUPPORT_CONTACTS = """\
+If you are in danger, thinking about ending your life or very unwell, please don't wait for us:
+
+- **999**: call in an emergency, for example heavy bleeding that won't stop, or severe pain with a fever, or go to A&E.
+- **NHS 111**: call 111, or go to 111.nhs.uk, for urgent medical help, day or night.
+- **Samaritans**: call 116 123, free, 24 hours a day, to talk to someone who will listen."""
 
 
 def redact(text, names):
@@ -31,6 +40,16 @@ class CommunitySettings(models.Model):
         default=3, help_text="Hide a comment for review once this many different members report it."
     )
     max_comment_length = models.PositiveIntegerField(default=3000, help_text="The longest comment, in characters.")
+    support_contacts = models.TextField(
+        blank=True,
+        default=DEFAULT_SUPPORT_CONTACTS,
+        help_text=(
+            "Shown to a member whose comment was held because they may need support. Markdown. Keep the numbers "
+            "current: who to call in an emergency, for urgent medical help, and to talk. Left empty, the UK "
+            "contacts the site started with are shown."
+        ),
+    )
+    support_contacts_html = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "community settings"
@@ -40,11 +59,19 @@ class CommunitySettings(models.Model):
 
     def save(self, *args, **kwargs):
         self.pk = 1
+        self.render_support_contacts()
         super().save(*args, **kwargs)
+
+    def render_support_contacts(self):
+        self.support_contacts_html = render_markdown(self.support_contacts or DEFAULT_SUPPORT_CONTACTS)
 
     @classmethod
     def load(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        rules = cls.objects.filter(pk=1).first()
+        if rules is None:
+            rules = cls(pk=1)
+            rules.render_support_contacts()
+        return rules
 
 
 class ModerationWord(models.Model):

@@ -9,6 +9,11 @@ have neither written nor reported anything in this discussion all see the
 same list and share a copy; a member with their own comments or reports here
 sees edit links and notices for them, so theirs is rendered afresh. The
 comment form, with its CSRF token, is never cached.
+
+A moderator (who has given their second factor) sees the thread as they
+moderate it: held comments too, each with the decisions of the moderation
+queue. Their copy, with its CSRF token and held comments, is always drawn
+afresh for them and never stored: no reader or member is ever served it.
 """
 
 from django import template
@@ -19,8 +24,11 @@ from django.template.loader import render_to_string
 from articles.caching import content_generation, for_this_generation
 
 from ..forms.comments import CommentForm
-from ..models import Comment, Report
+from ..forms.moderation import DecisionForm
+from ..models import Comment, CommunitySettings, Report
+from ..two_factor import awaits_second_factor
 from ..views.comments import COMMENTS_PER_PAGE, why_member_cannot_post
+from ..views.moderation import MODERATE
 
 register = template.Library()
 
@@ -43,9 +51,20 @@ def discussion(context, article):
     }
 
 
+def moderates_here(user):
+    """Whether the thread shows this person held comments and the moderators' decisions.
+
+    Moderators are staff (they moderate in admin too): asking about staff first spares every
+    member's page the queries for their permissions.
+    """
+    return user.is_authenticated and user.is_staff and user.has_perm(MODERATE) and not awaits_second_factor(user)
+
+
 def thread_html(request, article):
     user = request.user
     number = request.GET.get("comments", "1")[:10]
+    if moderates_here(user):
+        return render_thread(article, user, number, personal=True, moderating_request=request)
     personal = user.is_authenticated and (
         Comment.objects.filter(Q(author=user) | Q(reports__reporter=user), article=article).exists()
     )
@@ -65,14 +84,27 @@ def thread_html(request, article):
     return for_this_generation(request, key, shared_copy)
 
 
-def render_thread(article, user, number, *, personal):
-    page = Comment.objects.filter(article=article).thread_page(user, number, per_page=COMMENTS_PER_PAGE)
+def render_thread(article, user, number, *, personal, moderating_request=None):
+    """The thread's HTML. Only a personal copy may show the reader's own notices, and only one drawn
+    for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
+    moderating = moderating_request is not None
+    page = Comment.objects.filter(article=article).thread_page(
+        user, number, per_page=COMMENTS_PER_PAGE, moderating=moderating
+    )
     reported = set()
+    context = {"article": article, "page": page, "user": user, "moderating": moderating}
     if personal:
-        shown = [c.pk for root in page.object_list for c in [root, *root.visible_replies]]
+        shown = [c for root in page.object_list for c in [root, *root.visible_replies]]
         reported = set(Report.objects.filter(reporter=user, comment__in=shown).values_list("comment_id", flat=True))
-    context = {"article": article, "page": page, "user": user, "reported": reported}
-    return render_to_string("community/_thread.html", context)
+        if any(comment.is_urgent and comment.is_by(user) for comment in shown):
+            context["support_contacts_html"] = CommunitySettings.load().support_contacts_html
+    if moderating:
+        query = f"?comments={page.number}" if page.number > 1 else ""
+        context["return_url"] = article.get_absolute_url() + query
+        for comment in shown:
+            comment.decision_form = DecisionForm(auto_id=f"comment-{comment.pk}-%s")
+    context["reported"] = reported
+    return render_to_string("community/_thread.html", context, request=moderating_request)
 
 
 @register.simple_tag

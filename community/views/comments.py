@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 COMMENTS_PER_PAGE = 20
 POSTING_LIMITS = {"member_limit": 10, "ip_limit": 30, "window": 600}
 REPORTING_LIMITS = {"member_limit": 20, "ip_limit": 40, "window": 3600}
+# For a comment held because its author may need support; the contacts are shown with the comment itself.
+URGENT_HOLD_MESSAGE = (
+    "Thank you for sharing this with us. A moderator will read your comment soon, before it appears. "
+    "If you need help now, please don't wait for us: the people to contact are shown with your comment below."
+)
 
 
 def posting_limits():
@@ -110,7 +115,9 @@ def post_comment(request, slug):
     )
     if created:
         logger.info("comment %s posted on article %s (%s)", comment.pk, article.pk, comment.status)
-    if comment.status == Comment.Status.APPROVED:
+    if comment.is_urgent:
+        messages.warning(request, URGENT_HOLD_MESSAGE)
+    elif comment.status == Comment.Status.APPROVED:
         messages.success(request, "Thank you: your comment is published.")
     else:
         messages.info(
@@ -144,7 +151,9 @@ def edit_comment(request, pk):
     form = EditCommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         comment.edit(form.cleaned_data["body"])
-        if comment.status == Comment.Status.PENDING:
+        if comment.is_urgent:
+            messages.warning(request, URGENT_HOLD_MESSAGE)
+        elif comment.status == Comment.Status.PENDING:
             messages.info(request, "Your edit is saved. A moderator will read it before it appears again.")
         else:
             messages.success(request, "Your comment is updated.")
