@@ -18,6 +18,7 @@ from .comments import (
     render_body,
     with_author_records,
 )
+from .follows import Follow, Notification
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
@@ -27,8 +28,10 @@ __all__ = [
     "EDIT_WINDOW",
     "Comment",
     "CommunitySettings",
+    "Follow",
     "ModerationLog",
     "ModerationWord",
+    "Notification",
     "Profile",
     "RateLimitCounter",
     "Report",

@@ -20,6 +20,7 @@ from django.utils.html import linebreaks, urlize
 from articles.models import Article, ReaderVisible
 
 from ..notifications import notify_decision, notify_reply
+from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -292,6 +293,7 @@ class Comment(ReaderVisible):
         )
         if comment.status == cls.Status.APPROVED:
             refresh_comment_count(article.pk)
+            Notification.comment_published(comment)
             transaction.on_commit(lambda: notify_reply(comment))
         return comment, True
 
@@ -334,6 +336,8 @@ class Comment(ReaderVisible):
         was_pending = self._decide(self.Status.APPROVED, by=by, reason="")
         ModerationLog.objects.create(actor=by, action=ModerationLog.Action.APPROVED, comment=self, member=self.author)
         if was_pending:
+            Notification.comment_decided(self, by=by)
+            Notification.comment_published(self)
             transaction.on_commit(lambda: notify_decision(self))
             transaction.on_commit(lambda: notify_reply(self))
 
@@ -343,6 +347,7 @@ class Comment(ReaderVisible):
         ModerationLog.objects.create(
             actor=by, action=ModerationLog.Action.REMOVED, comment=self, member=self.author, reason=reason
         )
+        Notification.comment_decided(self, by=by)
         transaction.on_commit(lambda: notify_decision(self))
 
     @transaction.atomic

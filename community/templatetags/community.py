@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from articles.caching import content_generation, for_this_generation
 
 from ..forms.comments import CommentForm
-from ..models import Comment, Report
+from ..models import Comment, Follow, Report
 from ..views.comments import COMMENTS_PER_PAGE, why_member_cannot_post
 
 register = template.Library()
@@ -38,6 +38,7 @@ def discussion(context, article):
         "user": user,
         "request": request,
         "cannot_post": cannot_post,
+        "following": Follow.is_following(user, article),
         "form": CommentForm(article=article) if user.is_authenticated and not cannot_post else None,
         "csrf_token": context.get("csrf_token"),
     }
