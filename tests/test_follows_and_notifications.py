@@ -281,6 +281,27 @@ class TestNewCommentsInAFollowedDiscussion:
         assert (notification.kind, notification.comment) == (Notification.Kind.REPLY, reply)
         assert not follow_emails()
 
+    def test_a_held_reply_is_told_to_the_member_replied_to_once_approved(
+        self, member, second_member, moderator, article, make_comment
+    ):
+        mine = make_comment(article, member, "My experience.")
+        reply = post(article, second_member, "Thanks for sharing.", parent=mine)
+        assert not Notification.objects.filter(recipient=member).exists()
+
+        reply.approve(by=moderator)
+
+        assert Notification.objects.get(recipient=member).kind == Notification.Kind.REPLY
+
+    def test_a_comment_its_author_deletes_leaves_no_notices(
+        self, following, second_member, third_member, regular, article, make_comment
+    ):
+        comment = post(article, regular(second_member))
+        make_comment(article, third_member, "A reply keeps a marker.", parent=comment)
+
+        comment.delete_by_author()
+
+        assert not Notification.objects.filter(recipient=following).exists()
+
     def test_a_member_who_stopped_following_is_not_told(self, following, second_member, regular, article):
         Follow.stop(following, article)
 
@@ -306,6 +327,16 @@ class TestModeratorsDecisions:
 
         [notification] = Notification.objects.filter(recipient=member)
         assert notification.kind == Notification.Kind.REMOVED
+
+    def test_a_decision_in_the_moderation_queue_tells_the_author(self, client, member, moderator, article):
+        comment = post(article, member)
+        client.force_login(moderator)
+
+        client.post(reverse("community:moderate_comment", args=[comment.pk]), {"decision": "approve"})
+
+        comment.refresh_from_db()
+        assert comment.status == Comment.Status.APPROVED
+        assert Notification.objects.get(recipient=member).kind == Notification.Kind.APPROVED
 
     def test_a_moderator_is_not_told_of_their_own_decision(self, moderator, article):
         comment = post(article, moderator)

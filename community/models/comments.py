@@ -312,6 +312,7 @@ class Comment(ReaderVisible):
     @transaction.atomic
     def delete_by_author(self):
         """Gone if nobody replied; otherwise a "deleted" marker keeps the thread readable."""
+        Notification.objects.filter(comment=self).delete()  # a marker is nothing to be told of
         if self.replies.exists():
             self.body = ""
             self.deleted_at = timezone.now()
