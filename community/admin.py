@@ -212,6 +212,7 @@ class ProfileAdmin(admin.ModelAdmin):
         "email_confirmed_at",
         "notify_on_decision",
         "notify_on_reply",
+        "notify_on_followed",
         "suspension",
         "created_at",
     ]

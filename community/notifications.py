@@ -92,3 +92,48 @@ def notify_reply(reply):
         about=f"reply {reply.pk}",
     )
     logger.info("reply email queued for comment %s", reply.pk)
+
+
+def notify_followers(comment_id):
+    """Email the followers of a newly published comment's discussion who want it: at most once a day each.
+
+    Never its author, nor the member it replies to (``notify_reply`` writes to them). Returns how many
+    emails were queued.
+    """
+    from .models import Comment, Follow
+
+    comment = Comment.objects.select_related("article", "parent").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.APPROVED or comment.is_deleted:
+        return 0
+    skip = {comment.author_id, comment.parent.author_id if comment.parent else None} - {None}
+    followers = (
+        Follow.objects.filter(
+            article_id=comment.article_id, member__is_active=True, member__profile__notify_on_followed=True
+        )
+        # Only to addresses their owner confirmed: following can't be used to send mail to a stranger.
+        .filter(member__profile__email_confirmed_at__isnull=False)
+        .exclude(member_id__in=skip)
+        .exclude(member__email="")
+        .select_related("member__profile")
+    )
+    article = comment.article
+    sent = 0
+    for follow in followers:
+        if not Follow.claim_email(follow.pk):
+            continue
+        send(
+            follow.member,
+            "New comments in a discussion you follow on IBD Movement",
+            "community/email/followed.txt",
+            {
+                "member": follow.member,
+                "article": article,
+                "discussion_url": absolute(f"{article.get_absolute_url()}#discussion"),
+                "notifications_url": absolute(reverse("community:notifications")),
+            },
+            about=f"followed discussion, comment {comment.pk}",
+        )
+        sent += 1
+    if sent:
+        logger.info("%d follower emails queued for comment %s", sent, comment.pk)
+    return sent

@@ -82,3 +82,15 @@ def forget_emails_to(addresses):
 
     jobs = DBTaskResult.objects.filter(task_path=f"{__name__}.send_email", args_kwargs__kwargs__to__in=addresses)
     return jobs.delete()[0]
+
+
+@task()
+def email_followers(*, comment_id):
+    """Email the followers of a discussion that has a new comment: one job per comment, one email per follower.
+
+    Run as a job because a discussion may have many followers: the request that published the comment
+    only enqueues this. Each email is a job of its own (``send_email``), with its own retries.
+    """
+    from .notifications import notify_followers
+
+    return notify_followers(comment_id)

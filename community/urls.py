@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, comments, moderation, pages, privacy, questions, two_factor
+from .views import accounts, comments, follows, moderation, pages, privacy, questions, two_factor
 
 app_name = "community"
 
@@ -28,12 +28,16 @@ urlpatterns = [
     path("account/email/confirm/<str:token>/", accounts.confirm_email_change, name="confirm_email_change"),
     path("account/export/", accounts.export_data, name="export_data"),
     path("account/delete/", accounts.delete_account, name="delete_account"),
+    path("account/notifications/", follows.notifications, name="notifications"),
+    path("account/notifications/read/", follows.mark_all_read, name="mark_notifications_read"),
+    path("account/notifications/<int:pk>/", follows.open_notification, name="open_notification"),
     # Staff's second factor
     path("account/two-factor/", two_factor.verify, name="two_factor"),
     path("account/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("account/two-factor/recovery-codes/", two_factor.recovery_codes, name="two_factor_recovery_codes"),
     # Comments
     path("articles/<slug:slug>/comments/", comments.post_comment, name="post_comment"),
+    path("articles/<slug:slug>/follow/", follows.follow_discussion, name="follow_discussion"),
     path("comments/<int:pk>/", comments.comment_permalink, name="comment"),
     path("comments/<int:pk>/reply/", comments.reply, name="reply"),
     path("comments/<int:pk>/edit/", comments.edit_comment, name="edit_comment"),

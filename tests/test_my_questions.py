@@ -138,8 +138,9 @@ class TestArticlePage:
 
 
 # A member's article page, once the article is shared for the content generation: the session, the
-# member with their profile, their part in the discussion, and the ids of the questions in their list.
-MEMBER_ARTICLE_PAGE_QUERIES = 4
+# member with their profile, their part in the discussion, the ids of the questions in their list,
+# their unread notifications and whether they follow the discussion.
+MEMBER_ARTICLE_PAGE_QUERIES = 6
 
 
 class TestSaving:

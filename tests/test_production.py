@@ -287,9 +287,9 @@ class TestMemberPages:
 
         assert response.status_code == 200
         tables = " ".join(q["sql"] for q in captured.captured_queries)
-        # The session, the member with their profile, which of the questions they saved, and whether
-        # this thread holds anything of theirs.
-        assert len(captured.captured_queries) == 4, tables
+        # The session, the member with their profile, which of the questions they saved, whether
+        # this thread holds anything of theirs, their unread notifications and whether they follow it.
+        assert len(captured.captured_queries) == 6, tables
         for shared in ("articles_article", "articles_section", "articles_topic", "auth_permission"):
             assert shared not in tables
 

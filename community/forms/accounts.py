@@ -188,7 +188,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "bio", "notify_on_decision", "notify_on_reply"]
+        fields = ["display_name", "bio", "notify_on_decision", "notify_on_reply", "notify_on_followed"]
         labels = {"bio": "About you"}
         help_texts = {"bio": "A few words about yourself, if you like: up to 500 characters."}
 

@@ -18,6 +18,7 @@ from .comments import (
     render_body,
     with_author_records,
 )
+from .follows import Follow, Notification
 from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
@@ -28,8 +29,10 @@ __all__ = [
     "EDIT_WINDOW",
     "Comment",
     "CommunitySettings",
+    "Follow",
     "ModerationLog",
     "ModerationWord",
+    "Notification",
     "Profile",
     "RateLimitCounter",
     "Report",

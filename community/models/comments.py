@@ -20,6 +20,7 @@ from django.utils.html import linebreaks, urlize
 from articles.models import Article, ReaderVisible
 
 from ..notifications import notify_decision, notify_reply
+from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .safeguarding import alert_moderators, is_urgent
 
@@ -315,6 +316,7 @@ class Comment(ReaderVisible):
         )
         if comment.status == cls.Status.APPROVED:
             refresh_comment_count(article.pk)
+            Notification.comment_published(comment)
             transaction.on_commit(lambda: notify_reply(comment))
         elif comment.is_urgent:
             alert_moderators(comment)
@@ -339,6 +341,7 @@ class Comment(ReaderVisible):
     @transaction.atomic
     def delete_by_author(self):
         """Gone if nobody replied; otherwise a "deleted" marker keeps the thread readable."""
+        Notification.objects.filter(comment=self).delete()  # a marker is nothing to be told of
         if self.replies.exists():
             self.body = ""
             self.deleted_at = timezone.now()
@@ -363,6 +366,8 @@ class Comment(ReaderVisible):
         was_pending = self._decide(self.Status.APPROVED, by=by, reason="")
         ModerationLog.objects.create(actor=by, action=ModerationLog.Action.APPROVED, comment=self, member=self.author)
         if was_pending:
+            Notification.comment_decided(self, by=by)
+            Notification.comment_published(self)
             transaction.on_commit(lambda: notify_decision(self))
             transaction.on_commit(lambda: notify_reply(self))
 
@@ -372,6 +377,7 @@ class Comment(ReaderVisible):
         ModerationLog.objects.create(
             actor=by, action=ModerationLog.Action.REMOVED, comment=self, member=self.author, reason=reason
         )
+        Notification.comment_decided(self, by=by)
         transaction.on_commit(lambda: notify_decision(self))
 
     @transaction.atomic

@@ -14,6 +14,7 @@ from articles.models import ReaderVisible
 
 from ..tasks import forget_emails_to
 from .comments import Comment, Report
+from .follows import Notification
 from .moderation import ModerationLog, ModerationWord, redact
 
 CONFIRMATION_SALT = "community.confirm_email"
@@ -67,6 +68,11 @@ class Profile(ReaderVisible):
         "Email me when a moderator approves or removes a comment of mine", default=True
     )
     notify_on_reply = models.BooleanField("Email me when someone replies to me", default=True)
+    notify_on_followed = models.BooleanField(
+        "Email me about new comments in discussions I follow",
+        default=True,
+        help_text="At most one email a day for each discussion.",
+    )
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspended_reason = models.TextField(blank=True)
     suspended_by = models.ForeignKey(
@@ -194,6 +200,8 @@ class Profile(ReaderVisible):
         comments = user.comments.select_related("article").order_by("created_at", "id")
         reports = user.reports_made.select_related("comment__article").order_by("created_at", "id")
         saved_questions = user.saved_questions.for_list()
+        follows = user.follows.select_related("article").order_by("created_at", "id")
+        notifications = user.notifications.select_related("article").order_by("created_at", "id")
         return {
             "exported_at": timezone.now(),
             "account": {
@@ -207,6 +215,7 @@ class Profile(ReaderVisible):
                 "pending_email_requested_at": self.pending_email_requested_at,
                 "notify_on_decision": self.notify_on_decision,
                 "notify_on_reply": self.notify_on_reply,
+                "notify_on_followed": self.notify_on_followed,
                 "suspended_at": self.suspended_at,
                 "suspended_reason": self.suspended_reason,
             },
@@ -243,6 +252,24 @@ class Profile(ReaderVisible):
                 }
                 for saved in saved_questions
             ],
+            "discussions_followed": [
+                {
+                    "article": follow.article.headline,
+                    "article_url": follow.article.get_absolute_url(),
+                    "followed_at": follow.created_at,
+                    "last_emailed_at": follow.emailed_at,
+                }
+                for follow in follows
+            ],
+            "notifications": [
+                {
+                    "kind": notification.get_kind_display(),
+                    "article": notification.article.headline,
+                    "created_at": notification.created_at,
+                    "read_at": notification.read_at,
+                }
+                for notification in notifications
+            ],
         }
 
     @transaction.atomic
@@ -254,9 +281,11 @@ class Profile(ReaderVisible):
         go before the comments they answer. Deleting the user takes the profile, the member's reports and
         their My questions list with it, and leaves the markers without an author. Moderators' notes about
         them are scrubbed first, while we can still tell which those are, and emails to them, sent or
-        waiting, leave the job queue.
+        waiting, leave the job queue. Their follows and notifications go with the user; other members'
+        notifications about their comments go too, so no list points to them.
         """
         self.scrub_notes_about_member()
+        Notification.objects.filter(comment__author=self.user).delete()
         forget_emails_to([address for address in (self.user.email, self.pending_email) if address])
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):

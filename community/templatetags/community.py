@@ -25,7 +25,7 @@ from articles.caching import content_generation, for_this_generation
 
 from ..forms.comments import CommentForm
 from ..forms.moderation import DecisionForm
-from ..models import Comment, CommunitySettings, Report
+from ..models import Comment, CommunitySettings, Follow, Report
 from ..two_factor import awaits_second_factor
 from ..views.comments import COMMENTS_PER_PAGE, why_member_cannot_post
 from ..views.moderation import MODERATE
@@ -46,6 +46,7 @@ def discussion(context, article):
         "user": user,
         "request": request,
         "cannot_post": cannot_post,
+        "following": Follow.is_following(user, article),
         "form": CommentForm(article=article) if user.is_authenticated and not cannot_post else None,
         "csrf_token": context.get("csrf_token"),
     }
