@@ -271,20 +271,25 @@ class ArticleAdmin(VersionAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ReviewAnswer:
             return super().save_formset(request, form, formset, change)
-        for answer in formset.save(commit=False):  # only the rows given or changed
+        answers = formset.save(commit=False)  # only the rows given or changed
+        for answer in answers:
             answer.answered_by = request.user
-            answer.save()
+        # A new article's checklist arrives whole: one INSERT for its answers, not ten.
+        new = [answer for answer in answers if answer._state.adding]
+        ReviewAnswer.objects.bulk_create(new)
+        for answer in answers:
+            if answer not in new:
+                answer.save()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Tags, sections and questions are saved after the article itself: search must see them all.
-        form.instance.refresh_search_document()
+        # Tags, sections and questions are saved after the article itself: derive from them all, once.
+        form.instance.refresh_derived()
         content_changed()
         self.warn_about_plain_language(request, form.instance)
 
     def warn_about_plain_language(self, request, article):
         """Say what the checks found once everything is saved: a warning, the save has happened."""
-        article.refresh_from_db(fields=["reading_grade", "hype_words"])
         target = SiteSettings.load().reading_grade_target
         found = []
         if article.reading_grade is not None and article.reading_grade > target:
@@ -389,11 +394,10 @@ class ArticleAdmin(VersionAdmin):
         live = Article.objects.filter(pk=unquote(object_id)).values("comment_count").first()
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302 and live:
-            # The revert wrote the stored rows as they were, without save(): keep the live comment
-            # count, and render the restored Markdown again so the page and its cache follow.
-            article = Article.objects.get(pk=unquote(object_id))
-            article.comment_count = live["comment_count"]
-            article.render_again()
+            # The revert wrote the stored rows as they were, comment count included; the save that
+            # followed derived the page from them (save_related). Keep the live comment count.
+            Article.objects.filter(pk=unquote(object_id)).update(comment_count=live["comment_count"])
+            content_changed()
         return response
 
     def compare_view(self, request, object_id):

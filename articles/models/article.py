@@ -2,8 +2,9 @@
 What editors publish: articles that summarise research news for people
 living with IBD, with the site's own analysis kept apart from the summary.
 
-Markdown from editors is rendered to sanitised HTML once, when it is saved,
-into the ``*_html`` fields that templates show.
+Markdown from editors is rendered to sanitised HTML once, when the article
+and its parts are saved (``refresh_derived()``), into the ``*_html`` fields
+that templates show.
 """
 
 import calendar
@@ -20,12 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from .. import search
 from ..caching import content_changed
 from ..evidence import EvidenceStage, describe
 from ..images import make_renditions, strip_uploaded_metadata
-from ..rendering import render_markdown
 from .base import ReaderVisible
+from .derived import DerivedArticle, DerivedQuerySet
 from .finding import SEARCH_FIELDS, FindableArticle, SearchableQuerySet
 from .hero import ArticleHeroImage
 from .plain_language import ArticlePlainLanguage, PlainLanguageQuerySet
@@ -33,7 +33,7 @@ from .review import ArticleReviewChecklist
 from .site import DEFAULT_READING_GRADE_TARGET, Contributor, SiteSettings, Topic
 
 
-class ArticleQuerySet(SearchableQuerySet, PlainLanguageQuerySet, models.QuerySet):
+class ArticleQuerySet(DerivedQuerySet, SearchableQuerySet, PlainLanguageQuerySet, models.QuerySet):
     def published(self):
         """What readers may see: published, and its publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
@@ -81,9 +81,11 @@ def months_after(day, months):
 # A revision holds the article with its sections, questions and study facts, so that
 # history, compare and restore treat the page as one. Corrections are left out on purpose:
 # restoring an old text must never take a published correction off the page.
-# The search text and vector are rebuilt from the rest on every save: no copy of them in each revision.
+# The search text and vector are rebuilt from the rest by refresh_derived(): no copy of them in each revision.
 @reversion.register(follow=["sections", "questions", "study"], exclude=SEARCH_FIELDS)
-class Article(FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, ArticleHeroImage, ReaderVisible):
+class Article(
+    DerivedArticle, FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, ArticleHeroImage, ReaderVisible
+):
     class Kind(models.TextChoices):
         RESEARCH_NEWS = "research", "Research news"
         FEATURE = "feature", "Feature"
@@ -243,19 +245,13 @@ class Article(FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, Art
 
     def save(self, *args, **kwargs):
         self.set_default_review_due()
-        self.opening_html = render_markdown(self.opening)
-        self.summary_html = render_markdown(self.summary)
-        self.closing_html = render_markdown(self.closing)
         if self.hero_image and self._hero_image_changed():
             if not getattr(self.hero_image, "_committed", True):
                 strip_uploaded_metadata(self.hero_image)
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []
-        self.search_document = self.build_search_document()
-        self.reading_grade, self.hype_words = self._stored_checks()
         super().save(*args, **kwargs)
-        search.refresh_vectors(Article.objects.filter(pk=self.pk))
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -308,16 +304,6 @@ class Article(FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, Art
     def set_default_review_due(self):
         if self.reviewed_on and not self.next_review_due:
             self.next_review_due = months_after(self.reviewed_on, REVIEW_INTERVAL_MONTHS)
-
-    def render_again(self):
-        """Render the Markdown of the article and its sections again, through save().
-
-        Restoring a revision writes the stored rows directly, without save(): this brings
-        the ``*_html`` fields back in line with the restored text and clears cached pages.
-        """
-        self.save()
-        for section in self.sections.all():
-            section.save()
 
     def is_published(self):
         return (
@@ -373,7 +359,9 @@ class ArticleDueForReview(Article):
 
 @receiver(m2m_changed, sender=Article.tags.through)
 def tags_changed(sender, instance, action, **kwargs):
-    """Tags are saved after the article (in admin, by taggit's form field): search and cached pages must see them."""
+    """Tags are saved after the article (in admin, by taggit's form field): cached pages must see them.
+
+    Search sees them when the save finishes, with ``refresh_derived()``.
+    """
     if isinstance(instance, Article) and action in ("post_add", "post_remove", "post_clear"):
-        instance.refresh_search_document()
         content_changed()

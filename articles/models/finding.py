@@ -32,24 +32,24 @@ class SearchableQuerySet:
 class FindableArticle:
     """One article's search text and related articles, mixed into ``Article``."""
 
-    def build_search_document(self):
-        """The plain text search looks in; parts and tags count once the article has been saved."""
+    def build_search_document(self, sections=None, questions=None, tags=None):
+        """The plain text search looks in; the parts and tags default to the article's own (prefetched)."""
         saved = self.pk is not None
+        if tags is None:
+            tags = [tag.name for tag in self.tags.all()] if saved else []
+        if sections is None:
+            sections = self.sections.all() if saved else []
+        if questions is None:
+            questions = self.questions.all() if saved else []
         return search.build_document(
             topic=self.topic.name if self.topic_id else "",
-            tags=[tag.name for tag in self.tags.all()] if saved else [],
+            tags=tags,
             opening_html=self.opening_html,
             summary_html=self.summary_html,
-            sections=[(s.heading, s.body_html) for s in self.sections.all()] if saved else [],
-            questions=[q.text for q in self.questions.all()] if saved else [],
+            sections=[(s.heading, s.body_html) for s in sections],
+            questions=[q.text for q in questions],
             closing_html=self.closing_html,
         )
-
-    def refresh_search_document(self):
-        """Rebuild the search text after a part or the tags changed, without saving anything else."""
-        self.search_document = self.build_search_document()
-        type(self).objects.filter(pk=self.pk).update(search_document=self.search_document)
-        search.refresh_vectors(type(self).objects.filter(pk=self.pk))
 
     def related_articles(self, limit=3):
         """Published articles that share this one's tags or topic: most shared tags first, then newest.

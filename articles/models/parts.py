@@ -18,17 +18,6 @@ class OrderedPart(ReaderVisible):
         abstract = True
         ordering = ["position", "id"]
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self.article.refresh_search_document()
-        self.article.refresh_plain_language()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self.article.refresh_search_document()
-        self.article.refresh_plain_language()
-        return result
-
 
 @reversion.register()
 class Section(OrderedPart):
@@ -44,10 +33,6 @@ class Section(OrderedPart):
 
     def __str__(self):
         return self.heading
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
 
 
 @reversion.register()

@@ -9,7 +9,6 @@ from django.utils.functional import cached_property
 
 from .. import readability
 from .glossary import GlossaryTerm
-from .parts import Question, Section
 
 
 class HypeWordQuerySet(models.QuerySet):
@@ -166,15 +165,3 @@ class ArticlePlainLanguage:
         """What the article list shows and filters on: the listed words found, once each."""
         found = dict.fromkeys(match.word for match in matches)  # each word once, in list order
         return ", ".join(found)[: self._meta.get_field("hype_words").max_length]
-
-    def _stored_checks(self):
-        """The worst reading grade and the hype words, from the parts as saved (fresh, never prefetched)."""
-        sections = Section.objects.filter(article_id=self.pk) if self.pk else []
-        questions = Question.objects.filter(article_id=self.pk) if self.pk else []
-        check = self.plain_language_check(None, HypeWord.objects.pairs(), sections, questions)
-        return check.worst_grade, self.hype_words_text(check.hype)
-
-    def refresh_plain_language(self):
-        """Store the checks again after a section or question changed."""
-        self.reading_grade, self.hype_words = self._stored_checks()
-        type(self).objects.filter(pk=self.pk).update(reading_grade=self.reading_grade, hype_words=self.hype_words)
