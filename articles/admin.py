@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import ngettext
@@ -147,12 +148,19 @@ class PlainLanguageInline:
     """An inline whose rows show the reading level of their text."""
 
     text_field = None
-    reading_target = None
+    article = None
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Admin makes inline instances afresh for each request, so the target can be kept here for every row.
-        self.reading_target = reading_target(obj) if obj is not None else SiteSettings.load().reading_grade_target
+        self.article = obj
         return super().get_formset(request, obj, **kwargs)
+
+    @cached_property
+    def reading_target(self):
+        """Looked up when a row is first shown, never for a save that succeeds.
+
+        Admin makes inline instances afresh for each request, so the target is kept here for every row.
+        """
+        return reading_target(self.article) if self.article is not None else SiteSettings.load().reading_grade_target
 
     @admin.display(description="Reading level")
     def reading_level(self, part):
