@@ -354,12 +354,12 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Tags, sections and questions are saved after the article itself: derive from them all, once.
+        # Tags, sections and questions are saved after the article itself: derive from them all, once
+        # (which clears cached pages too: parts inserted in bulk had no save() to do it).
         article = form.instance
         article.refresh_derived()
         if reversion.is_active():
             reversion.add_to_revision(article)  # as derived, with every part (rows inserted in bulk included)
-        content_changed()
         self.warn_about_plain_language(request, article)
 
     def warn_about_plain_language(self, request, article):

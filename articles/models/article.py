@@ -24,7 +24,6 @@ from taggit.managers import TaggableManager
 from ..caching import content_changed
 from ..evidence import EvidenceStage, describe
 from ..images import make_renditions, strip_uploaded_metadata
-from .base import ReaderVisible
 from .derived import DerivedArticle, DerivedQuerySet
 from .finding import SEARCH_FIELDS, FindableArticle, SearchableQuerySet
 from .hero import ArticleHeroImage
@@ -84,7 +83,7 @@ def months_after(day, months):
 # The search text and vector are rebuilt from the rest by refresh_derived(): no copy of them in each revision.
 @reversion.register(follow=["sections", "questions", "study"], exclude=SEARCH_FIELDS)
 class Article(
-    DerivedArticle, FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, ArticleHeroImage, ReaderVisible
+    DerivedArticle, FindableArticle, ArticlePlainLanguage, ArticleReviewChecklist, ArticleHeroImage, models.Model
 ):
     class Kind(models.TextChoices):
         RESEARCH_NEWS = "research", "Research news"
@@ -252,9 +251,15 @@ class Article(
         elif not self.hero_image:
             self.hero_renditions = []
         super().save(*args, **kwargs)
+        content_changed()  # readers see it
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     def prose_parts(self):
         """The editor-written HTML the page shows, in page order: [(key, html), ...].

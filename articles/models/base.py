@@ -1,4 +1,9 @@
-"""The base of every model readers see."""
+"""Cache invalidation inherited by community's comments and profiles.
+
+The articles app's models say where they clear cached pages, in their own
+save() and delete(); community's models inherit it from here until they do
+the same (issue 13).
+"""
 
 from django.db import models
 

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from ..caching import content_changed
 from ..rendering import render_markdown
-from .base import ReaderVisible
 
 # Typographic apostrophes and hyphens count as the plain ones when forms are compared.
 SAME_CHARACTERS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u2010": "-", "\u2011": "-"})
@@ -40,7 +40,7 @@ class GlossaryTermQuerySet(models.QuerySet):
         ]
 
 
-class GlossaryTerm(ReaderVisible):
+class GlossaryTerm(models.Model):
     """A word readers may not know, explained in plain language.
 
     Articles link the first place each term appears to its definition
@@ -83,9 +83,15 @@ class GlossaryTerm(ReaderVisible):
     def save(self, *args, **kwargs):
         self.definition_html = render_markdown(self.definition)
         super().save(*args, **kwargs)
+        content_changed()  # readers see it
 
     def get_absolute_url(self):
         return reverse("articles:glossary") + f"#term-{self.slug}"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @property
     def alternative_forms(self):

@@ -5,16 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from ..caching import content_changed
 from ..rendering import render_markdown
-from .base import ReaderVisible
 
 
-class OrderedPart(ReaderVisible):
+class OrderedPart(models.Model):
     """A part of an article that editors put in order inline in admin; search finds the article by it."""
 
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
 
-    class Meta(ReaderVisible.Meta):
+    class Meta:
         abstract = True
         ordering = ["position", "id"]
 
@@ -34,6 +34,15 @@ class Section(OrderedPart):
     def __str__(self):
         return self.heading
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 @reversion.register()
 class Question(OrderedPart):
@@ -49,9 +58,18 @@ class Question(OrderedPart):
     def __str__(self):
         return self.text
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 @reversion.register()
-class StudyFacts(ReaderVisible):
+class StudyFacts(models.Model):
     """The study at a glance: the facts a reader needs to weigh a result."""
 
     article = models.OneToOneField("Article", on_delete=models.CASCADE, related_name="study")
@@ -75,6 +93,15 @@ class StudyFacts(ReaderVisible):
     def __str__(self):
         return self.study_name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
     def facts(self):
         """The filled-in facts as (label, value) pairs, in reading order."""
         labels = [
@@ -92,7 +119,7 @@ class StudyFacts(ReaderVisible):
         return [(label, value) for label, value in labels if value]
 
 
-class ArticleCorrection(ReaderVisible):
+class ArticleCorrection(models.Model):
     """A dated note on the article saying what was corrected or updated: changes to facts are never silent."""
 
     class Kind(models.TextChoices):
@@ -126,9 +153,15 @@ class ArticleCorrection(ReaderVisible):
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)
+        content_changed()  # readers see it
 
     def get_absolute_url(self):
         return self.article.get_absolute_url() + "#corrections"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @property
     def byline_label(self):

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .base import ReaderVisible
+from ..caching import content_changed
 
 
-class ReviewAnswer(ReaderVisible):
+class ReviewAnswer(models.Model):
     """One answer on an article's review checklist: the ten questions health-news reviewers ask of a story.
 
     The criteria follow HealthNewsReview.org's. A row exists only once a criterion is answered, so
@@ -109,8 +109,17 @@ class ReviewAnswer(ReaderVisible):
     def __str__(self):
         return f"{self.get_criterion_display()}: {self.get_answer_display()}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
     def get_absolute_url(self):
         return self.article.get_absolute_url() + "#review-checklist-heading"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @property
     def question(self):

@@ -5,13 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from ..caching import content_changed
 from ..rendering import render_markdown
-from .base import ReaderVisible
 
 DEFAULT_READING_GRADE_TARGET = 7
 
 
-class Contributor(ReaderVisible):
+class Contributor(models.Model):
     """A public byline: an author or a medical reviewer."""
 
     name = models.CharField(max_length=120)
@@ -38,11 +38,20 @@ class Contributor(ReaderVisible):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
-class Topic(ReaderVisible):
+
+class Topic(models.Model):
     """One broad subject per article, shown in the main navigation."""
 
     name = models.CharField(max_length=80, unique=True)
@@ -61,12 +70,18 @@ class Topic(ReaderVisible):
         super().save(*args, **kwargs)
         if renamed:  # its articles are found by the topic's name
             self.articles.rebuild_search_documents()
+        content_changed()  # readers see it in the navigation
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
-class SiteSettings(ReaderVisible):
+
+class SiteSettings(models.Model):
     """Site-wide texts editors may change. There is only ever one row."""
 
     medical_disclaimer = models.TextField(
@@ -92,6 +107,12 @@ class SiteSettings(ReaderVisible):
         self.pk = 1
         self.medical_disclaimer_html = render_markdown(self.medical_disclaimer)
         super().save(*args, **kwargs)
+        content_changed()  # readers see it
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
 
     @classmethod
     def load(cls):

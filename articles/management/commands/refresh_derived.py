@@ -12,7 +12,6 @@ directly. It works in batches, so it is safe on the full dataset.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.caching import content_changed
 from articles.models import Article
 
 
@@ -22,5 +21,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             count = Article.objects.refresh_derived()
-            content_changed()
         self.stdout.write(self.style.SUCCESS(f"Refreshed the derived data of {count} articles."))
