@@ -13,17 +13,21 @@ hype words found; warnings only, nothing here stops a save.
 
 from datetime import timedelta
 
+import reversion
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import format_lazy
 from django.utils.translation import ngettext
@@ -54,8 +58,63 @@ from .models import (
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class BulkDeleteClearsPages:
+    """ "Delete selected" deletes in bulk, without each row's delete(): clear cached pages here."""
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
+
+
+class LoadedRowChoiceField(forms.ModelChoiceField):
+    """A posted inline row's id, found among the rows its formset loaded in one query.
+
+    Django's own field looks each row up with a query of its own: 25 queries for an
+    article with 8 sections, 5 questions and its review checklist.
+    """
+
+    def __init__(self, formset, *args, **kwargs):
+        self.formset = formset
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            return value
+        try:
+            row = self.formset._existing_object(self.formset._pk_field.to_python(value))
+        except ValidationError:
+            row = None
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
+
+
+class LoadedRowsMixin:
+    """Inline formsets whose posted rows cost no query each (see ``LoadedRowChoiceField``)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self._pk_field.name
+        field = form.fields.get(name)
+        if type(field) is forms.ModelChoiceField:
+            form.fields[name] = LoadedRowChoiceField(
+                self, field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
+
+
+class PartFormSet(LoadedRowsMixin, BaseInlineFormSet):
+    pass
+
+
+class ReviewAnswerRowsFormSet(LoadedRowsMixin, ReviewAnswerFormSet):
+    pass
+
+
 class StudyFactsInline(admin.StackedInline):
     model = StudyFacts
+    formset = PartFormSet
     formfield_overrides = HTTPS_URLS
     extra = 0
     max_num = 1
@@ -89,12 +148,19 @@ class PlainLanguageInline:
     """An inline whose rows show the reading level of their text."""
 
     text_field = None
-    reading_target = None
+    article = None
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Admin makes inline instances afresh for each request, so the target can be kept here for every row.
-        self.reading_target = reading_target(obj) if obj is not None else SiteSettings.load().reading_grade_target
+        self.article = obj
         return super().get_formset(request, obj, **kwargs)
+
+    @cached_property
+    def reading_target(self):
+        """Looked up when a row is first shown, never for a save that succeeds.
+
+        Admin makes inline instances afresh for each request, so the target is kept here for every row.
+        """
+        return reading_target(self.article) if self.article is not None else SiteSettings.load().reading_grade_target
 
     @admin.display(description="Reading level")
     def reading_level(self, part):
@@ -104,6 +170,7 @@ class PlainLanguageInline:
 
 class SectionInline(PlainLanguageInline, admin.StackedInline):
     model = Section
+    formset = PartFormSet
     extra = 1
     fields = ["heading", "body", "reading_level", "position"]
     readonly_fields = ["reading_level"]
@@ -113,6 +180,7 @@ class SectionInline(PlainLanguageInline, admin.StackedInline):
 
 class QuestionInline(PlainLanguageInline, admin.TabularInline):
     model = Question
+    formset = PartFormSet
     extra = 1
     fields = ["text", "reading_level", "position"]
     readonly_fields = ["reading_level"]
@@ -153,6 +221,7 @@ class HypeWordsFilter(admin.SimpleListFilter):
 
 class CorrectionInline(admin.StackedInline):
     model = ArticleCorrection
+    formset = PartFormSet
     extra = 0
     fields = ["kind", "published_at", "text"]
     verbose_name_plural = "Corrections and updates: shown near the top of the page, newest first"
@@ -183,7 +252,7 @@ class ReviewAnswerInline(admin.TabularInline):
 
     model = ReviewAnswer
     form = ReviewAnswerForm
-    formset = ReviewAnswerFormSet
+    formset = ReviewAnswerRowsFormSet
     max_num = len(ReviewAnswer.Criterion)
     can_delete = False
     view_on_site = False  # every row would link to the same article
@@ -196,7 +265,7 @@ class ReviewAnswerInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
@@ -269,22 +338,32 @@ class ArticleAdmin(VersionAdmin):
         return super().get_queryset(request).with_reading_target()
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not ReviewAnswer:
-            return super().save_formset(request, form, formset, change)
-        for answer in formset.save(commit=False):  # only the rows given or changed
-            answer.answered_by = request.user
-            answer.save()
+        """Save the inline rows, the new ones in one INSERT per kind: the revision takes them all in save_related."""
+        rows = formset.save(commit=False)  # only the rows given or changed
+        for row in formset.deleted_objects:
+            row.delete()
+        if formset.model is ReviewAnswer:
+            for answer in rows:
+                answer.answered_by = request.user
+        # Rows whose save() adds nothing to the row itself; a correction renders its text when saved.
+        new = [row for row in rows if row._state.adding] if formset.model in (Section, Question, ReviewAnswer) else []
+        formset.model.objects.bulk_create(new)
+        for row in rows:
+            if row not in new:
+                row.save()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Tags, sections and questions are saved after the article itself: search must see them all.
-        form.instance.refresh_search_document()
-        content_changed()
-        self.warn_about_plain_language(request, form.instance)
+        # Tags, sections and questions are saved after the article itself: derive from them all, once
+        # (which clears cached pages too: parts inserted in bulk had no save() to do it).
+        article = form.instance
+        article.refresh_derived()
+        if reversion.is_active():
+            reversion.add_to_revision(article)  # as derived, with every part (rows inserted in bulk included)
+        self.warn_about_plain_language(request, article)
 
     def warn_about_plain_language(self, request, article):
         """Say what the checks found once everything is saved: a warning, the save has happened."""
-        article.refresh_from_db(fields=["reading_grade", "hype_words"])
         target = SiteSettings.load().reading_grade_target
         found = []
         if article.reading_grade is not None and article.reading_grade > target:
@@ -389,11 +468,10 @@ class ArticleAdmin(VersionAdmin):
         live = Article.objects.filter(pk=unquote(object_id)).values("comment_count").first()
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302 and live:
-            # The revert wrote the stored rows as they were, without save(): keep the live comment
-            # count, and render the restored Markdown again so the page and its cache follow.
-            article = Article.objects.get(pk=unquote(object_id))
-            article.comment_count = live["comment_count"]
-            article.render_again()
+            # The revert wrote the stored rows as they were, comment count included; the save that
+            # followed derived the page from them (save_related). Keep the live comment count.
+            Article.objects.filter(pk=unquote(object_id)).update(comment_count=live["comment_count"])
+            content_changed()
         return response
 
     def compare_view(self, request, object_id):
@@ -505,7 +583,7 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(admin.ModelAdmin):
+class ContributorAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "credentials", "affiliation"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -518,7 +596,7 @@ class ContributorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -546,7 +624,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(admin.ModelAdmin):
+class GlossaryTermAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
     fields = ["term", "slug", "also_matches", "definition"]
     list_display = ["term", "also_matches", "updated_at", "glossary_link"]
     search_fields = ["term", "also_matches", "definition"]
@@ -557,8 +635,3 @@ class GlossaryTermAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">View<span class="visually-hidden"> {}</span></a>', term.get_absolute_url(), term.term
         )
-
-    def delete_queryset(self, request, queryset):
-        # "Delete selected" deletes in bulk, without each term's delete(): clear cached pages here.
-        super().delete_queryset(request, queryset)
-        content_changed()

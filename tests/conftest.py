@@ -229,6 +229,7 @@ def make_article(build_article):
         article.save()
         if tags:
             article.tags.add(*tags)
+        article.refresh_derived()
         return article
 
     return make_article
@@ -238,7 +239,10 @@ def make_article(build_article):
 def make_section(db):
     def make_section(article, **fields):
         values = {"heading": "What this could mean for you", "body": "It is *early* news.", "position": 0}
-        return Section.objects.create(article=article, **(values | fields))
+        section = Section.objects.create(article=article, **(values | fields))
+        article.refresh_derived()  # as admin does once the parts are saved
+        section.refresh_from_db()
+        return section
 
     return make_section
 
@@ -247,7 +251,9 @@ def make_section(db):
 def make_question(db):
     def make_question(article, **fields):
         values = {"text": "Could this treatment suit me?", "position": 0}
-        return Question.objects.create(article=article, **(values | fields))
+        question = Question.objects.create(article=article, **(values | fields))
+        article.refresh_derived()
+        return question
 
     return make_question
 

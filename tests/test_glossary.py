@@ -362,6 +362,7 @@ class TestArticlePage:
 
         article.opening = "An endpoint first."
         article.save()
+        article.refresh_derived()
 
         content = client.get(article.get_absolute_url()).content.decode()
         assert links_in(content)[0] == ("endpoint", "endpoint")

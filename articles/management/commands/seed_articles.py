@@ -119,6 +119,7 @@ class Command(BaseCommand):
                 text=text,
                 published_at=min(published_at + timedelta(days=days_after), timezone.now()),
             )
+        article.refresh_derived()  # the parts are all saved: render, index and check the article once
         return article
 
 

@@ -33,7 +33,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles import search
 from articles.caching import content_changed
 from articles.evidence import EvidenceStage
 from articles.images import make_renditions
@@ -83,6 +82,8 @@ class Command(BaseCommand):
             dataset.make_people(options["members"])
             dataset.make_articles(options["articles"] - 1, options["hero_images"])
             dataset.make_heavy_article()
+            with self.step("search text and reading levels"):
+                Article.objects.refresh_derived()
             dataset.make_comments(options["comments"], options["heavy_comments"])
             with self.step("comment counts"):
                 refresh_all_comment_counts()
@@ -355,23 +356,11 @@ class LargeDataset:
             tagged += [TaggedItem(content_type=article_type, object_id=article.pk, tag=tag) for tag in tags]
             sections += article_sections
             questions += article_questions
-            article.search_document = search.build_document(
-                topic=article.topic.name,
-                tags=[tag.name for tag in tags],
-                opening_html=article.opening_html,
-                summary_html=article.summary_html,
-                sections=[(section.heading, section.body_html) for section in article_sections],
-                questions=[question.text for question in article_questions],
-                closing_html=article.closing_html,
-            )
         bulk(Section, sections)
         bulk(Question, questions)
         bulk(StudyFacts, studies)
         bulk(TaggedItem, tagged)
         bulk(ReviewAnswer, answers)
-        # What search looks in, built above from the same parts; on PostgreSQL its vectors in one UPDATE.
-        Article.objects.bulk_update(articles, ["search_document"], batch_size=BATCH_SIZE)
-        search.refresh_vectors(Article.objects.filter(pk__in=[article.pk for article in articles]))
 
     def review_answers(self, article):
         """A complete review checklist, as every published research article has; a few "not applicable"."""
