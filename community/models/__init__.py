@@ -22,9 +22,12 @@ from .members import Profile
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
 from .ratelimits import RateLimitCounter
+from .updates import ArticleAnnouncement, ArticleEmailPreview, Subscriber, TopicSubscriberCount
 
 __all__ = [
     "EDIT_WINDOW",
+    "ArticleAnnouncement",
+    "ArticleEmailPreview",
     "Comment",
     "CommunitySettings",
     "ModerationLog",
@@ -33,6 +36,8 @@ __all__ = [
     "RateLimitCounter",
     "Report",
     "SavedQuestion",
+    "Subscriber",
+    "TopicSubscriberCount",
     "clean_body",
     "count_links",
     "refresh_comment_count",
