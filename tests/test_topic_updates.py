@@ -3,11 +3,17 @@ Email updates by topic: subscribing with an address (double opt-in), what is sen
 live (each article, or a weekly digest), leaving in one click, privacy, and the editors' side in admin.
 """
 
+import email
+import email.policy
+import io
 import re
+import signal
+import socket
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core import mail, signing
 from django.core.management import call_command
@@ -510,3 +516,73 @@ class TestAdmin:
         assert (response.status_code == 200) is allowed
         if not allowed:
             assert response.status_code in (302, 403)
+
+
+# Through the real queue and a real mail server ----------------------------------------------
+
+
+class Inbox:
+    """aiosmtpd handler that keeps every message (as tests/test_mail_queue.py does)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """The real job queue (rows in the database), sending by SMTP to a server the test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 2
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def run_worker():
+    """``manage.py db_worker --batch`` in this process, until no job is due."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", stdout=io.StringIO()
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_update_reaches_a_real_mail_server_with_its_unsubscribe_headers(smtp_inbox, client, make_article):
+    topic = Topic.objects.get(slug="treatments")
+    subscribe(client)
+    run_worker()
+    [confirmation] = smtp_inbox.messages
+    link = re.search(rb"/updates/confirm/[^/\s]+/", confirmation.content).group(0).decode()
+    client.post(link)
+
+    article = make_article(topic=topic, published_at=timezone.now() + timedelta(seconds=1))
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(minutes=1)):
+        call_command("send_digests", stdout=io.StringIO())
+    assert len(smtp_inbox.messages) == 1  # queued, not sent, until the worker runs
+    run_worker()
+
+    [_, update] = smtp_inbox.messages
+    assert update.rcpt_tos == [READER]
+    message = email.message_from_bytes(update.content, policy=email.policy.default)
+    subscriber = Subscriber.objects.get(email=READER)
+    assert message["Subject"] == f"New on IBD Movement: {article.headline}"
+    # Long enough that it is folded onto a second line; unfolded, it is the one address.
+    assert message["List-Unsubscribe"].strip() == f"<{settings.SITE_URL}/updates/unsubscribe/{subscriber.secret}/>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert article.standfirst in message.get_content()
