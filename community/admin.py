@@ -296,7 +296,7 @@ class ArticleEmailPreviewAdmin(ReadOnlyAdmin):
         if article is None or not self.has_view_permission(request, article):
             raise PermissionDenied
         subject, body = render_article_email(article)
-        example = Subscriber(secret="…")
+        example = Subscriber(secret="example")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -62,7 +62,8 @@ def render_article_email(article, subscriber=None):
     item = article_context(article)
     context = {"item": item, **item}
     if subscriber is None:
-        context |= {"unsubscribe_url": absolute("/updates/unsubscribe/…/"), "manage_url": "", "topics": "(example)"}
+        example = Subscriber(secret="example")
+        context |= {"unsubscribe_url": absolute(example.get_unsubscribe_url()), "manage_url": "", "topics": "(example)"}
     else:
         context |= subscriber_context(subscriber)
     body = render_to_string("community/email/topic_update.txt", context)

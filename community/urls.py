@@ -51,7 +51,7 @@ urlpatterns = [
     path("updates/", updates.subscribe, name="subscribe"),
     path("updates/sent/", updates.subscribe_sent, name="subscribe_sent"),
     path("updates/confirm/<str:token>/", updates.confirm, name="confirm_updates"),
-    path("updates/unsubscribe/<str:secret>/", updates.unsubscribe, name="unsubscribe"),
+    path("updates/unsubscribe/<slug:secret>/", updates.unsubscribe, name="unsubscribe"),
     path("account/updates/", updates.manage, name="manage_updates"),
     # Pages
     path("community/", pages.community, name="community"),

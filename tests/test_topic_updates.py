@@ -214,6 +214,7 @@ class TestHostileInput:
             ("a@" + "b" * 300 + ".org", "That email address is too long."),
             ("rosa@example.org\r\nBcc: x@example.org", "Enter an email address like name@example.org."),
             ("", "Enter your email address."),
+            ("ro\x00sa@example.org", "Null characters are not allowed."),
         ],
     )
     def test_bad_addresses_get_a_clear_message(self, client, email, message):
@@ -384,7 +385,7 @@ class TestUnsubscribe:
         assert not Subscriber.objects.filter(email=READER).exists()
         assert not ArticleAnnouncement.objects.exists()
 
-    @pytest.mark.parametrize("secret", ["nope", "x" * 3000, "%00"])
+    @pytest.mark.parametrize("secret", ["nope", "x" * 3000, "%00", "a%00b"])
     def test_forged_unsubscribe_links_change_nothing(self, client, sent_update, secret):
         response = client.post(f"/updates/unsubscribe/{secret}/")
         assert response.status_code == 404
