@@ -136,6 +136,20 @@ def send_body(subscriber, subject, body, *, about):
     )
 
 
+@transaction.atomic
+def forget_subscriber(subscriber):
+    """Delete a subscriber, what they were sent, and their emails on the job queue, waiting or done."""
+    from django_tasks_db.models import DBTaskResult
+
+    jobs = DBTaskResult.objects.filter(
+        task_path="community.tasks.send_email",
+        args_kwargs__kwargs__to=subscriber.address,
+        args_kwargs__kwargs__about__regex=rf"(^| )subscriber {subscriber.pk}$",
+    )
+    jobs.delete()
+    subscriber.delete()
+
+
 def announce_new_articles(now=None):
     """Every per-article email due now; returns how many were queued."""
     subscribers = Subscriber.objects.confirmed().filter(frequency=Subscriber.Frequency.EACH_ARTICLE)

@@ -385,6 +385,20 @@ class TestUnsubscribe:
         assert not Subscriber.objects.filter(email=READER).exists()
         assert not ArticleAnnouncement.objects.exists()
 
+    def test_deleting_the_address_takes_its_emails_off_the_queue(self, client, settings, topic, make_article):
+        from django_tasks_db.models import DBTaskResult
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        subscriber = confirmed_reader(topic, since=an_hour_ago())
+        make_article(topic=topic, published_at=timezone.now())
+        announce_new_articles()
+        subscribe(client, email="someone-else@example.org")
+        assert DBTaskResult.objects.count() == 2
+
+        client.post(subscriber.get_unsubscribe_url(), {"delete": "yes"})
+        [left] = DBTaskResult.objects.all()
+        assert left.args_kwargs["kwargs"]["to"] == "someone-else@example.org"
+
     @pytest.mark.parametrize("secret", ["nope", "x" * 3000, "%00", "a%00b"])
     def test_forged_unsubscribe_links_change_nothing(self, client, sent_update, secret):
         response = client.post(f"/updates/unsubscribe/{secret}/")

@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..forms.updates import MemberUpdatesForm, SubscribeForm
 from ..models import Profile, Subscriber
 from ..ratelimit import client_ip, is_limited
-from ..updates import send_confirmation
+from ..updates import forget_subscriber, send_confirmation
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def unsubscribe(request, secret):
     if request.method == "POST":
         if request.POST.get("delete") == "yes":
             logger.info("subscriber %s deleted their address", subscriber.pk)
-            subscriber.delete()
+            forget_subscriber(subscriber)
             return render(request, "community/updates/deleted.html")
         subscriber.unsubscribe()
         logger.info("subscriber %s unsubscribed", subscriber.pk)
