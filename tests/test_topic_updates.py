@@ -469,6 +469,24 @@ class TestPrivacy:
         Profile.for_user(member).delete_account()
         assert list(Subscriber.objects.values_list("email", flat=True)) == ["someone-else@example.org"]
 
+    def test_an_address_never_confirmed_is_forgotten_when_its_link_expires(self, client, topic):
+        subscribe(client)
+        confirmed_reader(topic, email="kept@example.org")
+        call_command("send_digests", stdout=io.StringIO())
+        assert Subscriber.objects.count() == 2
+        with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=3, minutes=1)):
+            call_command("send_digests", stdout=io.StringIO())
+        assert list(Subscriber.objects.values_list("email", flat=True)) == ["kept@example.org"]
+
+    def test_asking_again_keeps_the_address_while_the_new_link_works(self, client):
+        subscribe(client)
+        two_days_on = timezone.now() + timedelta(days=2)
+        with mock.patch("django.utils.timezone.now", return_value=two_days_on):
+            subscribe(client)
+        with mock.patch("django.utils.timezone.now", return_value=two_days_on + timedelta(days=2)):
+            call_command("send_digests", stdout=io.StringIO())
+        assert Subscriber.objects.filter(email=READER).exists()
+
     def test_no_address_is_ever_logged(self, client, caplog, topic, make_article):
         caplog.set_level("DEBUG")
         subscribe(client)

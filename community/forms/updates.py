@@ -1,6 +1,7 @@
 """Forms for email updates by topic: subscribing with an address, and a member choosing topics."""
 
 from django import forms
+from django.utils import timezone
 
 from articles.models import Topic
 from community.models import Subscriber
@@ -47,6 +48,8 @@ class SubscribeForm(forms.Form):
         subscriber = Subscriber.objects.filter(user__isnull=True, email__iexact=email).first()
         if subscriber is None:
             subscriber, _ = Subscriber.objects.get_or_create(user=None, email=email.lower())
+        # Kept while a link sent to it still works (Subscriber.objects.never_confirmed).
+        Subscriber.objects.filter(pk=subscriber.pk).update(last_asked_at=timezone.now())
         return subscriber
 
 

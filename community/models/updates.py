@@ -47,6 +47,13 @@ class SubscriberQuerySet(models.QuerySet):
             Q(user__isnull=True) | Q(user__is_active=True, user__profile__email_confirmed_at__isnull=False)
         )
 
+    def never_confirmed(self, now=None):
+        """Readers' addresses whose link expired unused: kept no longer than the link worked."""
+        cutoff = (now or timezone.now()) - SUBSCRIBE_MAX_AGE
+        return self.filter(
+            user__isnull=True, confirmed_at__isnull=True, unsubscribed_at__isnull=True, last_asked_at__lt=cutoff
+        )
+
     def for_topic(self, topic):
         return self.filter(Q(all_topics=True) | Q(topics=topic)).distinct()
 
@@ -71,6 +78,7 @@ class Subscriber(models.Model):
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.EACH_ARTICLE)
     secret = models.CharField(max_length=64, unique=True, default=new_secret, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    last_asked_at = models.DateTimeField(default=timezone.now, help_text="When a confirmation link was last sent.")
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
