@@ -9,6 +9,9 @@ display name; their email address and username are never shown.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Value
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -21,7 +24,19 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms.moderation import RemovalReason
-from .models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report, SafeguardingPhrase
+from .models import (
+    ArticleEmailPreview,
+    Comment,
+    CommunitySettings,
+    ModerationLog,
+    ModerationWord,
+    Profile,
+    Report,
+    SafeguardingPhrase,
+    Subscriber,
+    TopicSubscriberCount,
+)
+from .updates import render_article_email, unsubscribe_headers
 
 BREAKS_GUIDELINES = "Breaks the community guidelines"
 
@@ -245,6 +260,74 @@ class ProfileAdmin(admin.ModelAdmin):
             return "Not suspended"
         by = name_of(profile.suspended_by) if profile.suspended_by_id else "a moderator"
         return f"Suspended on {localtime(profile.suspended_at):%d %B %Y} by {by}: {profile.suspended_reason}"
+
+
+# Email updates by topic. Editors see how many confirmed subscribers each topic has, never who, and the
+# email any article will send, before it is published. Both follow the articles' own view permissions.
+
+
+@admin.register(TopicSubscriberCount)
+class TopicSubscriberCountAdmin(ReadOnlyAdmin):
+    list_display = ["name", "topic_subscribers", "with_every_topic"]
+    list_display_links = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_topic")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        confirmed = Q(subscribers__confirmed_at__isnull=False)
+        every_topic = Subscriber.objects.filter(all_topics=True, confirmed_at__isnull=False).count()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(subscriber_count=Count("subscribers", filter=confirmed), every_topic=Value(every_topic))
+        )
+
+    @admin.display(description="Subscribers to this topic", ordering="subscriber_count")
+    def topic_subscribers(self, topic):
+        return topic.subscriber_count
+
+    @admin.display(description="With every-topic subscribers")
+    def with_every_topic(self, topic):
+        return topic.subscriber_count + topic.every_topic
+
+
+@admin.register(ArticleEmailPreview)
+class ArticleEmailPreviewAdmin(ReadOnlyAdmin):
+    """Each article's email, as a subscriber would get it: open one from the list."""
+
+    list_display = ["headline", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["headline"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("topic")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is None or not self.has_view_permission(request, article):
+            raise PermissionDenied
+        subject, body = render_article_email(article)
+        example = Subscriber(secret="example")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Email preview: {article.headline}",
+            "article": article,
+            "subject": subject,
+            "body": body,
+            "headers": unsubscribe_headers(example),
+        }
+        return TemplateResponse(request, "admin/community/article_email_preview.html", context)
 
 
 # Staff's second factor. Superusers see who has set up an authenticator app and recovery codes,

@@ -38,16 +38,17 @@ def send(user, subject, template, context, *, about=""):
     send_to_address(user.email, subject, template, context, about=about or f"member {user.pk}")
 
 
-def send_to_address(address, subject, template, context, *, about=""):
+def send_to_address(address, subject, template, context, *, about="", headers=None):
     """Email one address, which may not be on any account yet (a new address being confirmed).
 
     ``about`` names what the email is about in the job's log lines, by id only (``"reply 12"``).
+    ``headers``: extra header lines (a dict of strings), such as List-Unsubscribe.
     """
     context = {**context, "profile_url": absolute(reverse("community:profile")), "site_url": absolute("")}
     body = render_to_string(template, context)
 
     # The job is a row in the same database transaction as the change it tells of: both are saved, or neither.
-    send_email.enqueue(to=address, subject=subject, body=body, about=about)
+    send_email.enqueue(to=address, subject=subject, body=body, about=about, headers=headers or {})
 
 
 def notify_decision(comment):

@@ -18,7 +18,7 @@ import logging
 import smtplib
 from datetime import timedelta
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks import task
 
@@ -47,11 +47,14 @@ def refused_for_good(error):
 
 
 @task(takes_context=True)
-def send_email(context, *, to, subject, body, about="", attempt=1):
-    """Send one plain-text email, rendered before it was enqueued; on a mail server fault, try again later."""
+def send_email(context, *, to, subject, body, about="", attempt=1, headers=None):
+    """Send one plain-text email, rendered before it was enqueued; on a mail server fault, try again later.
+
+    ``headers``: extra header lines, such as List-Unsubscribe. Jobs queued before it existed run without.
+    """
     job = f"email job {context.task_result.id}" + (f" ({about})" if about else "")
     try:
-        send_mail(subject, body, None, [to])
+        EmailMessage(subject, body, None, [to], headers=headers or None).send()
     except OSError as error:  # SMTPException, refused connections and timeouts alike
         failure = error
     except Exception as error:  # a message the mail library can't send will never go: say so, without its text
@@ -70,7 +73,7 @@ def send_email(context, *, to, subject, body, about="", attempt=1):
         raise EmailNotSent(f"gave up after {attempt} attempts: {kind}")
     wait = retry_after(attempt)
     send_email.using(run_after=timezone.now() + wait).enqueue(
-        to=to, subject=subject, body=body, about=about, attempt=attempt + 1
+        to=to, subject=subject, body=body, about=about, attempt=attempt + 1, headers=headers
     )
     logger.warning("%s attempt %d failed: %s; trying again in %d min", job, attempt, kind, wait.total_seconds() // 60)
     return "retrying"

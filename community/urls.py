@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, comments, follows, moderation, pages, privacy, questions, two_factor
+from .views import accounts, comments, follows, moderation, pages, privacy, questions, two_factor, updates
 
 app_name = "community"
 
@@ -51,6 +51,12 @@ urlpatterns = [
     path("my-questions/<int:item_id>/remove/", questions.remove_question, name="remove_question"),
     path("my-questions/print/", questions.print_questions, name="print_questions"),
     path("my-questions/my-questions.txt", questions.download_questions, name="download_questions"),
+    # Email updates by topic
+    path("updates/", updates.subscribe, name="subscribe"),
+    path("updates/sent/", updates.subscribe_sent, name="subscribe_sent"),
+    path("updates/confirm/<str:token>/", updates.confirm, name="confirm_updates"),
+    path("updates/unsubscribe/<slug:secret>/", updates.unsubscribe, name="unsubscribe"),
+    path("account/updates/", updates.manage, name="manage_updates"),
     # Pages
     path("community/", pages.community, name="community"),
     path("community/guidelines/", pages.guidelines, name="guidelines"),

@@ -24,9 +24,12 @@ from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .questions import SavedQuestion
 from .ratelimits import RateLimitCounter
 from .safeguarding import SafeguardingPhrase
+from .updates import ArticleAnnouncement, ArticleEmailPreview, Subscriber, TopicSubscriberCount
 
 __all__ = [
     "EDIT_WINDOW",
+    "ArticleAnnouncement",
+    "ArticleEmailPreview",
     "Comment",
     "CommunitySettings",
     "Follow",
@@ -38,6 +41,8 @@ __all__ = [
     "Report",
     "SafeguardingPhrase",
     "SavedQuestion",
+    "Subscriber",
+    "TopicSubscriberCount",
     "clean_body",
     "count_links",
     "refresh_comment_count",

@@ -16,6 +16,7 @@ from ..tasks import forget_emails_to
 from .comments import Comment, Report
 from .follows import Notification
 from .moderation import ModerationLog, ModerationWord, redact
+from .updates import Subscriber
 
 CONFIRMATION_SALT = "community.confirm_email"
 CONFIRMATION_MAX_AGE = timedelta(days=3)
@@ -270,7 +271,15 @@ class Profile(ReaderVisible):
                 }
                 for notification in notifications
             ],
+            "email_updates": [subscriber.export() for subscriber in self.topic_update_subscriptions()],
         }
+
+    def topic_update_subscriptions(self):
+        """The member's email updates: on the account, and any a reader signed up for with the same address."""
+        mine = models.Q(user=self.user)
+        if self.user.email:
+            mine |= models.Q(user__isnull=True, email__iexact=self.user.email)
+        return Subscriber.objects.filter(mine)
 
     @transaction.atomic
     def delete_account(self):
@@ -282,11 +291,13 @@ class Profile(ReaderVisible):
         their My questions list with it, and leaves the markers without an author. Moderators' notes about
         them are scrubbed first, while we can still tell which those are, and emails to them, sent or
         waiting, leave the job queue. Their follows and notifications go with the user; other members'
-        notifications about their comments go too, so no list points to them.
+        notifications about their comments go too, so no list points to them. Their email updates go
+        too, with any signed up for with their address.
         """
         self.scrub_notes_about_member()
         Notification.objects.filter(comment__author=self.user).delete()
         forget_emails_to([address for address in (self.user.email, self.pending_email) if address])
+        self.topic_update_subscriptions().delete()
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):
                 comment.delete_by_author()

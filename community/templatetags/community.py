@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 
 from articles.caching import content_generation, for_this_generation
+from articles.models import Topic
 
 from ..forms.comments import CommentForm
 from ..forms.moderation import DecisionForm
@@ -116,3 +117,14 @@ def can_edit(comment, user):
 @register.filter
 def is_by(comment, user):
     return comment.is_by(user)
+
+
+@register.inclusion_tag("community/updates/_subscribe_form.html", takes_context=True)
+def email_updates(context, topic=None):
+    """The small "new articles by email" form on topic pages (``topic`` chosen) and the home page.
+
+    These pages are cached whole for readers, so the form holds nothing about the visitor and no CSRF
+    token: see community/views/updates.py for why its POST needs none.
+    """
+    topics = [] if topic else context.get("nav_topics") or Topic.objects.all()
+    return {"topic": topic, "topics": topics}
