@@ -182,7 +182,7 @@ def highlight(text, words):
     return mark_safe("".join(pieces))  # every piece of text above was escaped
 
 
-SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"\'”’)]*\s+(?=\S)")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=\S)")  # after . ! ? and any closing quote
 
 
 def sentences(text):

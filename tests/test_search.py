@@ -281,7 +281,6 @@ class TestSnippets:
         assert "<mark>fistula</mark>" in passage
         assert len(re.sub("<[^>]+>", "", passage)) <= search.SNIPPET_LENGTH + 4
 
-
     def test_a_snippet_is_the_matching_sentence_not_the_topic_and_tag_names(self, client, make_article):
         # Issue 12: snippets read "Living with IBD Anaemia Everyday life Fatigue Fatigue with IBD is…".
         article = make_article(
