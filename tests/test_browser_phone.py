@@ -61,7 +61,7 @@ def test_on_this_page_jumps_to_each_part_without_script(demo_site, browser):
     page.goto(demo_site.url + STOMP2)
     SCREENSHOTS.mkdir(exist_ok=True)
     top = {"x": 0, "y": 0, "width": 390, "height": 2000}
-    page.screenshot(path=SCREENSHOTS / "phone-article-top-view-390.png", clip=top)
+    page.screenshot(path=SCREENSHOTS / "phone-article-top-view-390.png", clip=top, full_page=True)
     no_violations(audit(page, "phone-article", 390), "article at 390px")
 
     page = chromium.new_context(viewport=PHONE, java_script_enabled=False).new_page()
