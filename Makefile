@@ -17,14 +17,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# `make run` serves the site as production does, DEBUG off (the site's own error pages, hashed static
+# files), but over plain HTTP on this machine, with uploaded images served by Django and a secret key
+# made once and kept in .secret_key (git ignores it).
+RUN_ENV = DEBUG=0 SECRET_KEY="$$(cat .secret_key)" ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost \
+	SITE_URL=http://$(HOST):$(PORT) SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 BEHIND_TLS_PROXY=0 \
+	SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1
+
+.secret_key: | $(BIN)/python
+	@umask 077; $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
 ## run: set up and serve the site with demo content on SQLite at http://127.0.0.1:8000,
 ## with the worker that sends its emails beside it; Ctrl-C stops both, and so does either one stopping
-run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	@$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	STAFF_TWO_FACTOR=0 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py ibdmovement.wsgi & web=$$!; \
+run: install .secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo
+	@$(RUN_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(RUN_ENV) STAFF_TWO_FACTOR=0 GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py ibdmovement.wsgi & web=$$!; \
 	trap 'exit 130' INT TERM; \
 	trap 'kill $$worker $$web 2>/dev/null; wait' EXIT; \
 	while kill -0 $$worker 2>/dev/null && kill -0 $$web 2>/dev/null; do sleep 1; done; \
@@ -59,7 +69,7 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .secret_key
 
 ## bench: measure the site in production mode over a large dataset, on a throwaway SQLite database;
 ## BENCH_ARGS="--database-url postgres://postgres@127.0.0.1:5432/postgres" for PostgreSQL (see docs/performance.md)

@@ -2,9 +2,10 @@
 Site search: one interface, ``Article.objects.published().search(text)``, two engines.
 
 Each article keeps a denormalised ``search_document``: the plain text of
-everything readers can read on it beyond the headline and standfirst (topic,
-tags, opening, summary, sections, questions, closing), rebuilt whenever the
-article, a part of it or its tags change.
+everything readers can read on it beyond the headline and standfirst (the
+prose: opening, summary, sections, questions, closing; then the names: topic,
+tags, section headings), rebuilt whenever the article, a part of it or its
+tags change.
 
 - On PostgreSQL, full-text search: a stored ``search_vector`` (headline
   weighted A, standfirst B, the document C) behind a GIN index, queries parsed
@@ -15,7 +16,9 @@ article, a part of it or its tags change.
   must appear somewhere; a word in the headline counts most, then the
   standfirst, then the rest.
 
-Snippets are made here in Python for both, from plain text: each piece is
+Snippets are made here in Python for both, from the prose only (never from the
+names, which read as a jumble out of context), as whole sentences where they
+fit, and from plain text: each piece is
 escaped first and only then wrapped in <mark>, so no text from an article or
 a query is ever trusted as HTML.
 """
@@ -34,6 +37,7 @@ MAX_QUERY_LENGTH = 200  # characters; longer queries are cut, and the reader tol
 MAX_TERMS = 8
 SEARCH_CONFIG = "english"
 SNIPPET_LENGTH = 240  # characters, about forty words
+NAMES_SEPARATOR = "\n\n"  # in a search document, between the prose and the names (plain_text never leaves one)
 
 WORD = re.compile(r"[^\W_]+")
 EXCLUDED_WORD = re.compile(r"(?:^|\s)-([^\W_]+)")  # "-surgery": as web search boxes (and websearch_to_tsquery) take it
@@ -138,16 +142,27 @@ def plain_text(rendered_html):
 
 
 def build_document(*, topic, tags, opening_html, summary_html, sections, questions, closing_html):
-    """The text search looks in beyond the headline and standfirst, in the order of the page.
+    """The text search looks in beyond the headline and standfirst.
 
+    The prose comes first, in the order of the page, one part a line; then, after a blank line, the names
+    (topic, tags, section headings): found by search, never quoted in a snippet (``prose``).
     ``sections`` are (heading, body_html) pairs; the rest are strings or lists of strings.
     """
-    parts = [topic, " ".join(sorted(tags)), plain_text(opening_html), plain_text(summary_html)]
-    for heading, body_html in sections:
-        parts += [heading, plain_text(body_html)]
-    parts += list(questions)
-    parts.append(plain_text(closing_html))
-    return "\n".join(part for part in parts if part)
+    prose_parts = [plain_text(opening_html), plain_text(summary_html)]
+    prose_parts += [plain_text(body_html) for _, body_html in sections]
+    prose_parts += list(questions)
+    prose_parts.append(plain_text(closing_html))
+    names = [topic, *sorted(tags), *(heading for heading, _ in sections)]
+    text = "\n".join(" ".join(part.split()) for part in prose_parts if part and part.strip())
+    return f"{text}{NAMES_SEPARATOR}{' · '.join(name for name in names if name)}"
+
+
+def prose(document):
+    """The prose of a search document, without the names after it: what snippets are drawn from.
+
+    A document saved before the names moved to the end has no separator, and is taken whole.
+    """
+    return document.split(NAMES_SEPARATOR, 1)[0]
 
 
 def _marker(words):
@@ -167,29 +182,56 @@ def highlight(text, words):
     return mark_safe("".join(pieces))  # every piece of text above was escaped
 
 
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=\S)")  # after . ! ? and any closing quote
+
+
+def sentences(text):
+    """The sentences of a text, each line (a part of the page) breaking too."""
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            yield from (sentence for sentence in SENTENCE_BREAK.split(line) if sentence)
+
+
 def snippet(texts, words, length=SNIPPET_LENGTH):
-    """A passage of about ``length`` characters around the first search term found in ``texts``, highlighted.
+    """The sentence holding the first search term found in ``texts``, highlighted, with the sentences after it
+    while they fit in about ``length`` characters; a long sentence is cut around the term.
 
     ``texts`` are tried in order; the first one holding a term gives the passage. Empty when none does.
+    An ellipsis shows where text was left out before or after the passage.
     """
     if not words:
         return ""
     marker = _marker(words)
     for text in texts:
-        text = " ".join(text.split())
-        match = marker.search(text)
-        if match is None:
-            continue
-        start = max(0, match.start() - length // 3)
-        if start:
-            start = text.find(" ", start) + 1 or match.start()
-            start = min(start, match.start())
-        end = start + length
-        if end < len(text):
-            end = text.rfind(" ", match.end(), end)
-            end = end if end > match.end() else start + length
-        passage = text[start:end]
-        before = "… " if start else ""
-        after = " …" if end < len(text) else ""
-        return mark_safe(f"{before}{highlight(passage, words)}{after}")  # highlight() escaped the passage
+        found = list(sentences(text))
+        for index, sentence in enumerate(found):
+            match = marker.search(sentence)
+            if match is None:
+                continue
+            if len(sentence) > length:
+                passage, cut_before, cut_after = _window(sentence, match, length)
+            else:
+                passage, last = sentence, index
+                while last + 1 < len(found) and len(passage) + 1 + len(found[last + 1]) <= length:
+                    last += 1
+                    passage = f"{passage} {found[last]}"
+                cut_before, cut_after = False, last + 1 < len(found)
+            before = "… " if cut_before or index else ""
+            after = " …" if cut_after else ""
+            return mark_safe(f"{before}{highlight(passage, words)}{after}")  # highlight() escaped the passage
     return ""
+
+
+def _window(text, match, length):
+    """About ``length`` characters of ``text`` around ``match``, cut at spaces; and whether text was cut before
+    and after it."""
+    start = max(0, match.start() - length // 3)
+    if start:
+        start = text.find(" ", start) + 1 or match.start()
+        start = min(start, match.start())
+    end = start + length
+    if end < len(text):
+        end = text.rfind(" ", match.end(), end)
+        end = end if end > match.end() else start + length
+    return text[start:end], start > 0, end < len(text)

@@ -116,7 +116,7 @@ def search_results(request):
         page = paginate(request, Article.objects.published().search(query).for_results())
         for article in page:
             article.headline_html = search.highlight(article.headline, words)
-            article.snippet = search.snippet([article.standfirst, article.search_document], words)
+            article.snippet = search.snippet([article.standfirst, search.prose(article.search_document)], words)
     context = {"form": form, "query": query, "words": words, "page": page, "was_cut": form.was_cut}
     return render(request, "articles/search.html", context)
 

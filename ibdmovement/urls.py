@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from articles import views as article_views
 from articles.caching import cache_for_readers
@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("community.urls")),
 ]
-# Uploaded images in development; production serves MEDIA_ROOT from the web server.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images in development and `make run` (SERVE_MEDIA); production serves MEDIA_ROOT from the web server.
+if settings.SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -812,7 +812,7 @@ class TestReporting:
         assert saved.reason == Report.Reason.ABUSE
         assert saved.note == "Rude to another member."
         assert saved.resolved_at is None
-        assert response.url == f"/articles/{article.slug}/#discussion"
+        assert response.url == f"/articles/{article.slug}/#comment-{sams_comment.pk}"  # where the thanks are shown
         sams_comment.refresh_from_db()
         assert sams_comment.status == Comment.Status.APPROVED
 

@@ -289,6 +289,41 @@ class TestSnippets:
         assert "<mark>fistula</mark>" in passage
         assert len(re.sub("<[^>]+>", "", passage)) <= search.SNIPPET_LENGTH + 4
 
+    def test_a_snippet_is_the_matching_sentence_not_the_topic_and_tag_names(self, client, make_article):
+        # Issue 12: snippets read "Living with IBD Anaemia Everyday life Fatigue Fatigue with IBD is…".
+        article = make_article(
+            headline="Tiredness and IBD",
+            standfirst="What helps on the hard days.",
+            tags=["Anaemia", "Everyday life", "Fatigue"],
+            opening="Many readers wrote to us. Fatigue with IBD is common, even in remission. It can be treated.",
+        )
+
+        snippet = client.get("/search/", {"q": "fatigue"}).context["page"].object_list[0].snippet
+
+        assert snippet.startswith("… <mark>Fatigue</mark> with IBD is common, even in remission. It can be treated. ")
+        assert article.topic.name not in snippet and "Anaemia" not in snippet
+        assert "Everyday life" in Article.objects.get(pk=article.pk).search_document  # still found by its tags
+
+    def test_a_word_found_only_in_a_name_shows_the_standfirst(self, client, make_article):
+        make_article(headline="Plain news", standfirst="What helps on the hard days.", tags=["Biosimilars"])
+
+        content = client.get("/search/", {"q": "biosimilars"}).content.decode()
+
+        assert '<p class="search-result__snippet">What helps on the hard days.</p>' in content
+
+    def test_a_section_heading_is_found_but_not_quoted(self, client, make_article, make_section):
+        article = make_article(headline="Plain news", standfirst="A plain standfirst.")
+        make_section(article, heading="Expectations of the trial", body="Nothing more to say here.")
+
+        response = client.get("/search/", {"q": "expectations"})
+
+        assert headlines(response) == ["Plain news"]
+        assert response.context["page"].object_list[0].snippet == ""
+
+    def test_a_document_saved_before_the_names_moved_is_taken_whole(self):
+        assert search.prose("Topic\nTags\nSome prose.") == "Topic\nTags\nSome prose."
+        assert search.prose("Some prose.\n\nTopic · Tag") == "Some prose."
+
 
 class TestBadInput:
     @pytest.mark.parametrize("query", [None, "", "   "])

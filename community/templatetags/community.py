@@ -14,6 +14,11 @@ A moderator (who has given their second factor) sees the thread as they
 moderate it: held comments too, each with the decisions of the moderation
 queue. Their copy, with its CSRF token and held comments, is always drawn
 afresh for them and never stored: no reader or member is ever served it.
+
+A message about a comment (posted, edited, reported: community.views.comments.at_comment)
+is shown in that comment, where the reader lands at #comment-N, rather than at the top of the
+page, out of view; the comment is marked too. Both are the member's own, so a thread that
+holds them is always drawn afresh for them, never cached or shared.
 """
 
 from django import template
@@ -28,7 +33,7 @@ from ..forms.comments import CommentForm
 from ..forms.moderation import DecisionForm
 from ..models import Comment, CommunitySettings, Follow, Report
 from ..two_factor import awaits_second_factor
-from ..views.comments import COMMENTS_PER_PAGE, why_member_cannot_post
+from ..views.comments import COMMENTS_PER_PAGE, LANDING_TAG, why_member_cannot_post
 from ..views.moderation import MODERATE
 
 register = template.Library()
@@ -41,9 +46,12 @@ def discussion(context, article):
     request = context["request"]
     user = request.user
     cannot_post = why_member_cannot_post(user, article) if user.is_authenticated else None
+    landed = landed_messages(context.get("messages", ()))
+    html = thread_html(request, article, landed)
     return {
         "article": article,
-        "thread_html": thread_html(request, article),
+        "thread_html": html,
+        "unplaced_messages": [message for messages in landed.values() for message in messages],
         "user": user,
         "request": request,
         "cannot_post": cannot_post,
@@ -62,16 +70,48 @@ def moderates_here(user):
     return user.is_authenticated and user.is_staff and user.has_perm(MODERATE) and not awaits_second_factor(user)
 
 
-def thread_html(request, article):
+def landed_pk(message):
+    """The comment a message is about, to be shown in (``at_comment``), or None."""
+    for tag in message.extra_tags.split():
+        if tag.startswith(LANDING_TAG) and tag[len(LANDING_TAG) :].isdigit():
+            return int(tag[len(LANDING_TAG) :])
+    return None
+
+
+def landed_messages(messages):
+    """The messages to show in a comment, by the comment's id."""
+    landed = {}
+    for message in messages:
+        pk = landed_pk(message)
+        if pk is not None:
+            landed.setdefault(pk, []).append(message)
+    return landed
+
+
+def landing_kind(messages):
+    """How to label the comment the messages are about: "posted", "edited" or ""."""
+    tags = {tag for message in messages for tag in message.extra_tags.split()}
+    return next((kind for kind in ("posted", "edited") if kind in tags), "")
+
+
+@register.simple_tag(takes_context=True)
+def messages_at_top(context):
+    """The messages for the top of an article page: all but those the discussion shows in a comment."""
+    return [message for message in context.get("messages", ()) if landed_pk(message) is None]
+
+
+def thread_html(request, article, landed=None):
+    """The thread's HTML. ``landed`` (messages by comment id) are put in their comments and taken out of it;
+    those left are for comments not on this page."""
     user = request.user
     number = request.GET.get("comments", "1")[:10]
     if moderates_here(user):
         return render_thread(article, user, number, personal=True, moderating_request=request)
     personal = user.is_authenticated and (
-        Comment.objects.filter(Q(author=user) | Q(reports__reporter=user), article=article).exists()
+        bool(landed) or Comment.objects.filter(Q(author=user) | Q(reports__reporter=user), article=article).exists()
     )
     if personal:
-        return render_thread(article, user, number, personal=True)
+        return render_thread(article, user, number, personal=True, landed=landed)
     viewer = "member" if user.is_authenticated else "reader"
     key = f"thread:{content_generation(request)}:{article.pk}:{number}:{viewer}"
 
@@ -86,9 +126,9 @@ def thread_html(request, article):
     return for_this_generation(request, key, shared_copy)
 
 
-def render_thread(article, user, number, *, personal, moderating_request=None):
-    """The thread's HTML. Only a personal copy may show the reader's own notices, and only one drawn
-    for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
+def render_thread(article, user, number, *, personal, moderating_request=None, landed=None):
+    """The thread's HTML. Only a personal copy may show the reader's own notices and messages, and only
+    one drawn for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
     moderating = moderating_request is not None
     page = Comment.objects.filter(article=article).thread_page(
         user, number, per_page=COMMENTS_PER_PAGE, moderating=moderating
@@ -100,6 +140,10 @@ def render_thread(article, user, number, *, personal, moderating_request=None):
         reported = set(Report.objects.filter(reporter=user, comment__in=shown).values_list("comment_id", flat=True))
         if any(comment.is_urgent and comment.is_by(user) for comment in shown):
             context["support_contacts_html"] = CommunitySettings.load().support_contacts_html
+        for comment in shown:
+            if landed and comment.pk in landed:
+                comment.landed = landed.pop(comment.pk)
+                comment.landed_kind = landing_kind(comment.landed)
     if moderating:
         query = f"?comments={page.number}" if page.number > 1 else ""
         context["return_url"] = article.get_absolute_url() + query

@@ -33,6 +33,7 @@ from ..ratelimit import any_limited
 logger = logging.getLogger(__name__)
 
 COMMENTS_PER_PAGE = 20
+LANDING_TAG = "at-comment-"  # in a message's extra_tags: shown at that comment (at_comment)
 POSTING_LIMITS = {"member_limit": 10, "ip_limit": 30, "window": 600}
 REPORTING_LIMITS = {"member_limit": 20, "ip_limit": 40, "window": 3600}
 # For a comment held because its author may need support; the contacts are shown with the comment itself.
@@ -116,14 +117,15 @@ def post_comment(request, slug):
     if created:
         logger.info("comment %s posted on article %s (%s)", comment.pk, article.pk, comment.status)
     if comment.is_urgent:
-        messages.warning(request, URGENT_HOLD_MESSAGE)
+        messages.warning(request, URGENT_HOLD_MESSAGE, extra_tags=at_comment(comment, "posted"))
     elif comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.")
+        messages.success(request, "Thank you: your comment is published.", extra_tags=at_comment(comment, "posted"))
     else:
         messages.info(
             request,
             "Thank you: your comment will appear once a moderator has read it. "
             "We read new members' first comments, and comments with several links, before they are published.",
+            extra_tags=at_comment(comment, "posted"),
         )
     return redirect(comment_url(comment, request.user))
 
@@ -143,20 +145,32 @@ def edit_comment(request, pk):
     if comment.author_id != request.user.pk:
         raise PermissionDenied("You can only edit your own comments.")
     if Profile.for_user(request.user).is_suspended:
-        messages.error(request, "Your account is suspended, so you can't edit comments at the moment.")
+        messages.error(
+            request,
+            "Your account is suspended, so you can't edit comments at the moment.",
+            extra_tags=at_comment(comment),
+        )
         return redirect(comment_url(comment, request.user))
     if not comment.can_be_edited_by(request.user):
-        messages.error(request, "Comments can only be edited for 15 minutes after posting. You can still delete it.")
+        messages.error(
+            request,
+            "Comments can only be edited for 15 minutes after posting. You can still delete it.",
+            extra_tags=at_comment(comment),
+        )
         return redirect(comment_url(comment, request.user))
     form = EditCommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         comment.edit(form.cleaned_data["body"])
         if comment.is_urgent:
-            messages.warning(request, URGENT_HOLD_MESSAGE)
+            messages.warning(request, URGENT_HOLD_MESSAGE, extra_tags=at_comment(comment, "edited"))
         elif comment.status == Comment.Status.PENDING:
-            messages.info(request, "Your edit is saved. A moderator will read it before it appears again.")
+            messages.info(
+                request,
+                "Your edit is saved. A moderator will read it before it appears again.",
+                extra_tags=at_comment(comment, "edited"),
+            )
         else:
-            messages.success(request, "Your comment is updated.")
+            messages.success(request, "Your comment is updated.", extra_tags=at_comment(comment, "edited"))
         return redirect(comment_url(comment, request.user))
     return render(
         request, "community/comment_edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200
@@ -186,13 +200,21 @@ def report_comment(request, pk):
     )
     reason = why_member_cannot_report(request.user)
     if reason:
-        messages.error(request, reason)
+        messages.error(request, reason, extra_tags=at_comment(comment))
         return redirect(comment_url(comment, request.user))
     if comment.author_id == request.user.pk:
-        messages.error(request, "You can't report your own comment. You can edit or delete it instead.")
+        messages.error(
+            request,
+            "You can't report your own comment. You can edit or delete it instead.",
+            extra_tags=at_comment(comment),
+        )
         return redirect(comment_url(comment, request.user))
     if comment.reports.filter(reporter=request.user).exists():
-        messages.info(request, "You have already reported this comment. Thank you: a moderator will look at it.")
+        messages.info(
+            request,
+            "You have already reported this comment. Thank you: a moderator will look at it.",
+            extra_tags=at_comment(comment),
+        )
         return redirect(comment_url(comment, request.user))
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,8 +224,12 @@ def report_comment(request, pk):
             # A second report sent at the same moment hits the unique constraint: one report stands.
             with suppress(IntegrityError):
                 comment.report(by=request.user, reason=form.cleaned_data["reason"], note=form.cleaned_data["note"])
-            messages.success(request, "Thank you for your report. A moderator will look at the comment.")
-            return redirect(comment.article.get_absolute_url() + "#discussion")
+            messages.success(
+                request,
+                "Thank you for your report. A moderator will look at the comment.",
+                extra_tags=at_comment(comment),
+            )
+            return redirect(comment_url(comment, request.user))
     return render(
         request, "community/comment_report.html", {"comment": comment, "form": form}, status=400 if form.errors else 200
     )
@@ -216,6 +242,14 @@ def get_published_article(slug):
 def render_comment_form(request, article, form, *, parent=None, status=200):
     context = {"article": article, "form": form, "parent": parent}
     return render(request, "community/comment_form.html", context, status=status)
+
+
+def at_comment(comment, kind=""):
+    """The extra_tags of a message shown where the reader lands, in the comment at #comment-N, instead of at the
+    top of the page, out of view (community.templatetags.community). ``kind`` ("posted", "edited") labels the
+    comment for its author. Only for a response that redirects to ``comment_url(comment, ...)``.
+    """
+    return f"{LANDING_TAG}{comment.pk} {kind}".strip()
 
 
 def comment_url(comment, user):
