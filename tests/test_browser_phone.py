@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 STOMP2 = "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"
 PHONE = {"width": 390, "height": 844}
-HEADER_LIMIT = 120  # px of the phone's 844; it was 240
+# px of the phone's 844; it was 240. A member's account links (My questions, Notifications with its
+# count, Your account, Log out) take a second short row.
+HEADER_LIMIT = {"reader": 120, "member": 150}
 
 
 def no_violations(results, seen):
@@ -32,7 +34,7 @@ def test_the_header_is_compact_on_a_phone_and_search_is_one_tap_away(demo_site, 
             page.goto(demo_site.url + "/")
 
             height = page.locator(".site-header").bounding_box()["height"]
-            assert height <= HEADER_LIMIT, f"{who}: {height}px"
+            assert height <= HEADER_LIMIT[who], f"{who}: {height}px"
             search = page.get_by_role("searchbox", name="Search articles")
             assert not search.is_visible()
             page.screenshot(path=SCREENSHOTS / f"phone-header-{who}-view-390.png")
