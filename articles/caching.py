@@ -123,6 +123,7 @@ def forget_worker_state():
     """Drop what this worker keeps in memory (its generation and what it computed for it): for tests."""
     worker_generation.forget()
     memo.clear()
+    QuickToGiveUpConnection.unanswered_until.clear()
 
 
 class GenerationMemo:
