@@ -18,6 +18,15 @@ class OrderedPart(models.Model):
         abstract = True
         ordering = ["position", "id"]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()  # readers see it: sections and questions alike
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
 
 @reversion.register()
 class Section(OrderedPart):
@@ -34,15 +43,6 @@ class Section(OrderedPart):
     def __str__(self):
         return self.heading
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()  # readers see it
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
-
 
 @reversion.register()
 class Question(OrderedPart):
@@ -57,15 +57,6 @@ class Question(OrderedPart):
 
     def __str__(self):
         return self.text
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        content_changed()  # readers see it
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
 
 
 @reversion.register()
