@@ -32,7 +32,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+
+from .page_store import pack, unpack
 
 GENERATION_KEY = "content-generation"
 # How long a worker trusts the generation it last read before asking the shared cache again.
@@ -178,15 +179,14 @@ def cache_for_readers(view):
             return view(request, *args, **kwargs)
         path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{content_generation(request)}:{path_digest}"
-        cached = cache.get(key)
+        cached = unpack(cache.get(key), request)
         if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
+            return cached
         response = view(request, *args, **kwargs)
 
         def store(rendered):
             if cacheable(request, rendered):
-                cache.set(key, (rendered.content, rendered["Content-Type"]), settings.PAGE_CACHE_SECONDS)
+                cache.set(key, pack(rendered), settings.PAGE_CACHE_SECONDS)
 
         if getattr(response, "is_rendered", True):
             store(response)
@@ -198,13 +198,17 @@ def cache_for_readers(view):
 
 
 def cacheable(request, response):
-    """Only plain, successful pages that hold nothing personal: no cookie set, no CSRF token used."""
+    """Only plain, successful pages that hold nothing personal: no cookie set, no CSRF token used.
+
+    Cached pages are stored compressed (``page_store``): what holds a CSRF token must never be.
+    """
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not response.has_header("Cache-Control")
+        and not response.has_header("Content-Encoding")
     )
 
 
