@@ -165,6 +165,18 @@ def test_wrapped_lines_are_one_sentence_and_a_line_break_ends_one():
     ]
 
 
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<div><p>Tom has a red cat.",  # never closed
+        "</li></ul></p>Tom has a red cat.</table>",  # closed, never opened
+        "Tom has a red cat.<script>var hospitalisation = 'immunosuppression';</script><style>p{}</style>",
+    ],
+)
+def test_broken_or_hostile_html_is_measured_by_its_prose_alone(markdown):
+    assert readability.prose_text(markdown) == "Tom has a red cat."
+
+
 def test_names_and_headings_still_count_for_hype_and_medical_terms():
     text = "## A breakthrough\n\n- Colectomy\n\nTom has a red cat."
 
