@@ -132,13 +132,15 @@ def reading_target(obj):
 
 
 def reading_figures(obj, text):
-    """The reading level, long sentences and unexplained medical terms of one field, for the form."""
+    """The reading level, long sentences, sentences to shorten first and unexplained medical terms of one field."""
     target = reading_target(obj)
     figures = readability.measure(text)
+    above = figures is not None and figures.above(target)
     context = {
         "figures": figures,
         "target": target,
-        "above": figures is not None and figures.above(target),
+        "above": above,
+        "to_shorten": figures.sentences_to_shorten(target) if above else [],
         "terms": readability.unknown_medical_terms(text, glossary_terms()),
     }
     return render_to_string("admin/articles/_reading_figures.html", context)
@@ -271,7 +273,20 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
     # templates/admin/articles/article/change_form.html, to match the page.
     fieldsets = [
-        (None, {"fields": ["kind", "headline", "slug", "standfirst", "standfirst_reading", "hype_check"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "kind",
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "standfirst_reading",
+                    "hype_check",
+                    "sentences_to_shorten",
+                ]
+            },
+        ),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
         ("Opening", {"fields": ["opening", "opening_reading"]}),
         (
@@ -313,7 +328,10 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
         ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
         ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
     ]
-    readonly_fields = ["standfirst_reading", "opening_reading", "summary_reading", "closing_reading", "hype_check"]
+    readonly_fields = [
+        "standfirst_reading", "opening_reading", "summary_reading", "closing_reading", "hype_check",
+        "sentences_to_shorten",
+    ]  # fmt: skip
     inlines = [StudyFactsInline, SectionInline, QuestionInline, ReviewAnswerInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
     list_display = [
@@ -397,6 +415,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     def hype_check(self, article):
         matches = article.hype_matches(HypeWord.objects.pairs())
         return render_to_string("admin/articles/_hype_check.html", {"matches": matches})
+
+    @admin.display(description="Sentences to shorten first")
+    def sentences_to_shorten(self, article):
+        """Across the whole article, as last saved: where shortening brings the parts above the target down most."""
+        if article.pk is None:
+            return "Nothing to measure yet."
+        check = article.plain_language_check(reading_target(article), hype_words=[])
+        return render_to_string("admin/articles/_sentences_to_shorten.html", {"check": check})
 
     @admin.display(description="Reading level", ordering="reading_grade")
     def reading_level(self, article):

@@ -22,8 +22,12 @@ def render_markdown(text):
     """Render editor Markdown to sanitised HTML ("" for empty text)."""
     if not text or not text.strip():
         return ""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
-    return sanitise(html)
+    return sanitise(markdown_html(text))
+
+
+def markdown_html(text):
+    """Editor Markdown as HTML, NOT sanitised: only for reading its structure (headings, lists), never to show."""
+    return markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
 
 
 def sanitise(html, allowed_classes=None):

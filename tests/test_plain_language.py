@@ -85,19 +85,130 @@ def test_a_sentence_of_exactly_25_words_is_not_long():
 
 def test_markdown_and_link_addresses_are_not_counted():
     figures = readability.measure(
-        "### A heading\n\n**Bold** and *soft* words [with a link](https://example.org/an-extraordinarily-long-address)."
+        "**Bold** and *soft* words [with a link](https://example.org/an-extraordinarily-long-address)."
     )
 
-    assert figures.word_count == 9  # A heading. Bold and soft words with a link.
+    assert figures.word_count == 7  # Bold and soft words with a link.
     assert readability.plain_text("**Bold** [link](https://example.org/x)") == "Bold link."
 
 
 def test_list_items_and_headings_end_sentences():
     # Thirty items with no full stops are thirty short sentences, not one long one.
-    markdown = "\n".join(f"- item number {n}" for n in range(30))
+    markdown = "\n".join(f"- item number {n} is a list item that goes on for a while" for n in range(30))
 
     assert readability.measure(markdown).long_sentences == ()
     assert readability.sentences(readability.plain_text("### Heading\n\nText here")) == ["Heading.", "Text here."]
+
+
+# What the grade measures: running prose only -------------------------------------
+
+NOT_PROSE = {
+    "a heading": "## Adalimumab, infliximab, ustekinumab and vedolizumab compared",
+    "a top-level heading": "# Immunosuppressive anti-inflammatory medications",
+    "a list of trial names": "- STOMP2\n- ADMIRE-CD (phase 3)\n- UNITI-2 maintenance extension",
+    "a list of medicines": "1. Adalimumab\n2. Infliximab\n3. Ustekinumab\n4. Vedolizumab",
+    "a list of glossary terms": "- **Mesenchymal stem cells**\n- **Autologous**\n- **Perianal fistula**",
+    "a table": "| Medicine | Given |\n| --- | --- |\n| Infliximab | Intravenous infusion every eight weeks |",
+    "a web address": "https://research-digest.example/news/au-101-stomp2-perianal-fistula-investigational",
+    "a web address as a link": "<https://research-digest.example/news/au-101-stomp2-perianal-fistula>",
+    "an email address": "editorial.team@ibdmovement.example",
+    "code": "    immunosuppressive_anti_inflammatory_medication()",
+}
+
+
+@pytest.mark.parametrize("extra", NOT_PROSE.values(), ids=NOT_PROSE.keys())
+def test_the_grade_leaves_out_what_is_not_prose(extra):
+    with_extra = readability.measure(f"{SIMPLE}\n\n{extra}\n\n{SIMPLE}")
+    simple = readability.measure(f"{SIMPLE}\n\n{SIMPLE}")
+
+    assert (with_extra.grade, with_extra.word_count) == (simple.grade, simple.word_count)
+    assert readability.measure(extra) is None  # nothing to measure: no warning either
+
+
+def test_a_link_counts_by_its_words_not_its_address():
+    figures = readability.measure("Read [the report](https://example.org/x) or go to www.example.org today.")
+
+    assert figures.word_count == 7  # Read the report or go to today.
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Fistulas can close for a while and then open again.",  # ends like a sentence
+        "Could this suit me?",
+        "a list item that runs on for more than ten words without a full stop",
+    ],
+)
+def test_list_items_that_are_sentences_still_count(item):
+    figures = readability.measure(f"- {item}")
+
+    assert figures is not None
+    assert figures.word_count == len(readability.words(item))
+
+
+def test_hard_list_items_written_as_sentences_raise_the_grade():
+    hard = (
+        "- Immunosuppressive medications necessitate comprehensive monitoring.\n"
+        "- Vedolizumab is administered intravenously."
+    )
+
+    assert readability.measure(f"{SIMPLE}\n\n{hard}").grade > readability.measure(SIMPLE).grade + 3
+
+
+def test_wrapped_lines_are_one_sentence_and_a_line_break_ends_one():
+    assert readability.sentences(readability.prose_text("One sentence\nwrapped over two lines.")) == [
+        "One sentence wrapped over two lines."
+    ]
+    assert readability.sentences(readability.prose_text("First line  \nsecond line")) == [
+        "First line.",
+        "second line.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "<div><p>Tom has a red cat.",  # never closed
+        "</li></ul></p>Tom has a red cat.</table>",  # closed, never opened
+        "Tom has a red cat.<script>var hospitalisation = 'immunosuppression';</script><style>p{}</style>",
+    ],
+)
+def test_broken_or_hostile_html_is_measured_by_its_prose_alone(markdown):
+    assert readability.prose_text(markdown) == "Tom has a red cat."
+
+
+def test_names_and_headings_still_count_for_hype_and_medical_terms():
+    text = "## A breakthrough\n\n- Colectomy\n\nTom has a red cat."
+
+    assert [match.found for match in readability.find_hype(text, HYPE)] == ["breakthrough"]
+    assert readability.unknown_medical_terms(text, known_terms=set()) == ["colectomy"]
+
+
+def test_a_section_of_prose_and_a_list_of_medicines_is_within_target(make_article, make_section):
+    article = make_article(standfirst=SIMPLE, summary=SIMPLE)
+    make_section(article, body=f"### Medicines used today\n\n{SIMPLE}\n\n- Adalimumab\n- Ustekinumab\n- Vedolizumab")
+
+    article.refresh_from_db()
+    assert article.reading_grade < 7
+
+
+# Sentences to shorten first -------------------------------------------------------
+
+
+def test_the_sentences_to_shorten_are_those_that_raise_the_grade_most():
+    long_and_hard = (
+        "The trial compared the injection with a placebo in adults whose colitis had not responded to other medicines."
+    )
+    short_with_one_long_word = "Immunosuppression matters."
+    figures = readability.measure(f"{SIMPLE} {short_with_one_long_word} {long_and_hard}")
+
+    hardest = figures.sentences_to_shorten(7)
+
+    assert [sentence.text for sentence in hardest] == [long_and_hard, short_with_one_long_word]
+    assert hardest[1].grade > hardest[0].grade > 7  # the short one is harder, but shortening it helps less
+    assert hardest[0].word_count == 18
+    assert figures.sentences_to_shorten(30) == []
+    assert len(readability.measure(DENSE * 3).sentences_to_shorten(7)) == 3
 
 
 def test_html_in_markdown_is_read_as_text():
@@ -241,6 +352,52 @@ def test_editor_sees_figures_under_each_text_field(editor_client, make_article, 
     assert "target 7 or below" in content
     assert "“People who took part in the study were asked to keep a …”" in content
     assert "Medical terms with no glossary entry:</strong> mucosal, histological." in content
+
+
+HARD_SENTENCE = (
+    "The trial compared the injection with a placebo in adults whose colitis had not responded to other medicines."
+)
+
+
+def test_editor_sees_which_sentences_to_shorten_under_a_field_above_target(editor_client, make_article):
+    article = make_article(standfirst=SIMPLE, summary=f"Tom has a red cat. {HARD_SENTENCE} Immunosuppression matters.")
+
+    content = editor_client.get(change_url(article)).content.decode()
+
+    shorten = content.split("<strong>Shorten these first</strong>")
+    assert len(shorten) == 2  # only under the summary: the standfirst is within target
+    listed = shorten[1].split("</ol>")[0]
+    assert listed.index(HARD_SENTENCE) < listed.index("Immunosuppression matters.")
+    assert "Tom has a red cat." not in listed
+    assert "18 words)" in listed
+
+
+def test_editor_sees_the_articles_hardest_sentences_with_their_parts(
+    editor_client, make_article, make_section, make_question
+):
+    article = make_article(standfirst=SIMPLE, summary=SIMPLE, opening=SIMPLE, closing=SIMPLE)
+    make_section(article, heading="What it means", body=f"{HARD_SENTENCE} Tom has a red cat.")
+    make_question(article, text="Could immunosuppressive medication necessitate hospitalisation?")
+
+    content = editor_client.get(change_url(article)).content.decode()
+
+    listed = content.split("Sentences to shorten first")[1].split("</ol>")[0]
+    assert f"Section “What it means”: “{HARD_SENTENCE}”" in listed
+    assert "Questions: “Could immunosuppressive medication necessitate hospitalisation?”" in listed
+    assert "Tom has a red cat." not in listed
+
+
+def test_editor_is_told_when_no_sentence_needs_shortening(editor_client, make_article):
+    content = editor_client.get(change_url(make_article(standfirst=SIMPLE, summary=SIMPLE))).content.decode()
+
+    assert "None: every part is at or below the target of 7." in content
+
+
+def test_the_add_form_has_nothing_to_shorten_yet(editor_client):
+    content = editor_client.get(ADD_URL).content.decode()
+
+    assert "Sentences to shorten first" in content
+    assert "None: every part" not in content
 
 
 def test_editor_sees_hype_words_with_suggestions_in_the_form(editor_client, make_article):
@@ -478,6 +635,8 @@ def test_preview_banner_shows_the_whole_articles_figures_to_staff(client, editor
     assert "Plain-language check" in content
     assert "Whole article: reading grade" in content
     assert "Section “The science”: grade" in content
+    assert "<strong>Shorten these first:</strong>" in content
+    assert "Section “The science”: “Inflammatory bowel disease pathophysiology" in content
     assert "Medical terms with no glossary entry:</strong> remission, mucosal, histological." in content
     assert "“breakthrough” in the headline." in content
 

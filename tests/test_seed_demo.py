@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from articles.models import Article, Contributor, Question, Section, StudyFacts
+from articles.models import Article, Contributor, Question, Section, SiteSettings, StudyFacts
 from community.models import Comment
 
 STOMP2_SLUG = "stem-cell-therapy-perianal-fistulas-stomp2"
@@ -115,3 +115,14 @@ def test_every_demo_account_has_a_confirmed_profile_and_no_email_as_its_name():
     for user in get_user_model().objects.all():
         assert user.profile.is_confirmed
         assert "@" not in user.profile.display_name
+
+
+@pytest.mark.django_db
+def test_every_demo_article_meets_the_sites_own_reading_target():
+    seed()
+
+    target = SiteSettings.load().reading_grade_target
+    # The draft is left dense and hyped on purpose, to show editors the warnings (tests/test_plain_language.py).
+    grades = dict(Article.objects.exclude(status=Article.Status.DRAFT).values_list("slug", "reading_grade"))
+    assert len(grades) == 4 and STOMP2_SLUG in grades
+    assert {slug: grade for slug, grade in grades.items() if grade is None or grade > target} == {}

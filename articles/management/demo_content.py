@@ -43,35 +43,34 @@ STOMP2 = {
     "reviewed_on": datetime.date(2026, 11, 19),
     "published_at": datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC),
     "headline": "A therapy made from patients' own stem cells shows promise for Crohn's perianal fistulas",
-    "standfirst": "In the STOMP2 trial, more people with hard-to-treat perianal fistulas healed after an injection "
-    "of AU-101, made from their own stem cells, than after a placebo. The treatment is still investigational: "
-    "here is what the result does and doesn't tell us.",
-    "opening": "If you live with a perianal fistula, you probably know how much it can take over: the pain, the "
-    "discharge, the dressings, the appointments, and the way it can shape what you wear, where you sit and "
-    "whether you go out at all.\n\n"
-    "You may also have been through treatments that helped for a while before the fistula came back. So news "
-    "of a new approach deserves a careful look. The latest result is encouraging, and it is also one step on a "
-    "longer road.",
+    "standfirst": "In the STOMP2 trial, more people's hard-to-treat perianal fistulas healed with AU-101 "
+    "than with a placebo. AU-101 is made from each person's own stem cells. It is still being tested: here is what the "
+    "result does and doesn't tell us.",
+    "opening": "If you live with a perianal fistula, you may know how much it can take over. There is "
+    "the pain, the discharge and the dressings. There are the clinic visits. It can shape what you wear, where you "
+    "sit and whether you go out at all.\n\n"
+    "You may also have had treatments that helped for a while, until the fistula came back. So news of a new "
+    "approach deserves a careful look. This result is encouraging. It is also one step on a longer road.",
     "source_publisher": "IBD Research Digest",
     "source_headline": "Autologous stem-cell injection AU-101 meets primary endpoint in STOMP2 perianal fistula trial",
     "source_url": "https://research-digest.example/news/au-101-stomp2-perianal-fistula",
     "source_published_on": datetime.date(2026, 11, 18),
     # Phase 2, randomised, double-blind and placebo-controlled; not yet approved.
     "evidence_stage": "randomised-trial",
-    "summary": "Researchers reported results from **STOMP2**, a randomised, double-blind, placebo-controlled trial "
-    "of AU-101 in 109 people with Crohn's perianal fistulas that had been difficult to treat. The trial ran at "
-    "several medical centres.\n\n"
-    "AU-101 is made from each patient's own (autologous) mesenchymal stem cells. The cells are collected, "
-    "processed in a specialised facility and then injected into the fistula tract.\n\n"
-    "The main measure of success combined two things: signs of healing that a doctor can see and feel, and "
-    "healing confirmed on an MRI scan, sustained at 24 weeks. A significantly larger share of people who "
-    "received AU-101 met that measure than people who received the placebo.\n\n"
-    "The treatment was well tolerated. Its safety profile matched earlier studies, and no new safety concerns "
-    "were reported. AU-101 remains investigational: it still needs regulatory review, and further studies are "
-    "likely.",
-    "closing": "Living with a fistula can feel like a cycle of small hopes and setbacks. Results like this one "
-    "are a reminder that researchers are working on exactly this problem, and that the next options may work "
-    "in a different way from the last. Keep talking to your team, and keep asking questions.",
+    "summary": "Researchers have reported results from **STOMP2**, a trial of AU-101 in 109 people "
+    "with Crohn's perianal fistulas. Their fistulas had been hard to treat. The trial ran at several medical centres. "
+    "It was randomised, double-blind and placebo-controlled. So people were put in groups by chance, and neither they "
+    "nor their doctors knew who got AU-101 and who got the placebo.\n\n"
+    "AU-101 is made from each person's own (autologous) mesenchymal stem cells. The cells are collected and then "
+    "processed in a specialised facility. After that, they are injected into the fistula tract.\n\n"
+    "The trial's main test of success had two parts. A doctor had to find the fistula healed, and an MRI scan had to "
+    "show it healed too. The healing also had to last to 24 weeks. More people passed that test with AU-101 than with "
+    "the placebo. The gap was statistically significant, which means it was unlikely to be down to chance.\n\n"
+    "AU-101 was well tolerated. Its safety record matched earlier studies, and no new safety concerns came up. It is "
+    "still investigational. Regulators will need to review it, and more studies are likely.",
+    "closing": "Living with a fistula can feel like a cycle of small hopes and setbacks. Results like "
+    "this one show that researchers are working on this very problem. The next options may work in a different way "
+    "from the last. Keep talking to your team, and keep asking questions.",
     "hero_alt": "An abstract illustration of soft, overlapping circles in teal and sand colours, suggesting cells.",
     "hero_credit": "Illustration: IBD Movement",
     "hero_seed": 2,
@@ -92,50 +91,50 @@ STOMP2 = {
     "sections": [
         (
             "What this means for the IBD community",
-            "Today, perianal fistulas are usually treated with a combination of approaches: anti-TNF biologic "
-            "medicines, antibiotics to control infection, and surgery, such as placing a seton (a soft thread) to "
-            "help the tract drain. These treatments help many people, but fistulas often improve and then come "
-            "back.\n\n"
-            "AU-101 takes a different approach. Rather than only calming inflammation, it aims to help the tissue "
-            "repair itself, using cells taken from your own body. That is why researchers call it *regenerative*.",
+            "Today, doctors often treat perianal fistulas in more than one way at a time. Anti-TNF biologic "
+            "medicines calm the inflammation. Antibiotics help to clear infection. Surgery can help too, such as "
+            "placing a seton: a soft thread that lets the tract drain. These treatments help many people. But "
+            "fistulas often get better and then come back.\n\n"
+            "AU-101 works in a different way. It does more than calm inflammation. It aims to help the tissue repair "
+            "itself, using cells from your own body. That is why researchers call it *regenerative*.",
         ),
         (
             "Practical considerations for patients",
-            "If a treatment like this were approved, it would not be a single quick injection. It would involve "
-            "collecting your cells, waiting while they are processed in a specialised laboratory, and then having "
-            "them injected, across several appointments.\n\n"
-            "- **Why 24 weeks matters.** Fistulas can close for a while and then reopen. Healing that lasts six "
-            "months, and shows on an MRI scan as well as on examination, is a more meaningful sign than an early "
-            "improvement.\n"
-            "- **Why your own cells.** Using cells from your own body lowers the chance of your immune system "
-            "reacting against them, which is part of the safety reasoning.\n"
-            "- **What we don't know yet.** Longer-term data will show how durable the healing is and whether any "
-            "rarer side effects appear.",
+            "If a treatment like this were approved, it would not be one quick injection. First your cells would be "
+            "collected. Then you would wait while a specialised lab processed them. Then they would be injected. That "
+            "means several visits to the clinic.\n\n"
+            "- **Why 24 weeks matters.** A fistula can close for a while and then open again. Healing that lasts six "
+            "months is a stronger sign than a quick change. Healing seen on an MRI scan, and not only by the "
+            "doctor, is a stronger sign too.\n"
+            "- **Why your own cells.** Your immune system is less likely to react against cells from your own body. "
+            "That is part of the thinking about its safety.\n"
+            "- **What we don't know yet.** Longer-term data will show how long the healing lasts. They will also show "
+            "whether any rarer side effects appear.",
         ),
         (
             "The bigger picture in IBD research",
-            "For decades, IBD treatment has mostly meant suppressing inflammation. Research is now also moving "
-            "towards precision approaches, matching treatments to the person, and regenerative ones, helping "
-            "damaged tissue heal.\n\n"
-            "STOMP2 is also a good example of careful trial design. Combining what a clinician finds with what an "
-            "MRI scan shows is a demanding test: a fistula can look closed on the surface while the tract beneath "
-            "is still active.",
+            "For a long time, IBD treatment has mostly meant damping down inflammation. Research is now also looking "
+            "at two other paths. One is precision care: matching each treatment to the person. The other is "
+            "regenerative care: helping damaged tissue heal.\n\n"
+            "STOMP2 is also a good example of a careful trial. It did not rely only on what a doctor could see. It "
+            "asked for healing on an MRI scan too. That is a hard test to pass. A fistula can look closed on the skin "
+            "while the tunnel beneath it is still active.",
         ),
         (
             "Managing expectations and hope",
-            "Regulatory review of a new treatment usually takes years, and further studies are likely before "
-            "AU-101 could be offered in clinics. It is not available from your doctor today.\n\n"
-            "Please don't stop or change your current treatment because of this news. What the result does show "
-            "is that, in a well-designed trial, this approach healed more fistulas than a placebo did, and that it "
-            "appeared safe over the study period.",
+            "It usually takes years for regulators to review a new treatment. More studies are likely before AU-101 "
+            "could be offered in clinics. You can't get it from your doctor today.\n\n"
+            "Please don't stop or change your current treatment because of this news. Here is what the result does "
+            "show. In a well-run trial, this approach healed more fistulas than a placebo did. And it seemed safe for "
+            "as long as the study ran.",
         ),
     ],
     "questions": [
-        "Given my fistula and the treatments I have tried, could I be a candidate for a therapy like AU-101, or "
-        "for a clinical trial of one?",
-        "How might a stem-cell approach compare with the treatments I have already had?",
-        "If it is approved, what is a realistic timeline before it could be offered to me?",
-        "While we wait, is there anything we could change to get more from my current treatment plan?",
+        "Given my fistula and the treatments I've tried, could a therapy like AU-101 suit me? Or could I join a "
+        "trial of one?",
+        "How might a stem-cell approach compare with the treatments I've already had?",
+        "If it is approved, how long might it be before I could have it?",
+        "While we wait, could we change anything to get more from my current treatment?",
     ],
     # The review checklist, criterion by criterion (ReviewAnswer.Criterion): answer, then the note readers see.
     "review": {
@@ -197,10 +196,10 @@ FATIGUE = {
     "reviewed_on": datetime.date(2026, 11, 2),
     "published_at": datetime.datetime(2026, 11, 6, 9, 0, tzinfo=datetime.UTC),
     "headline": "Fatigue and IBD: why it happens and what can help",
-    "standfirst": "Tiredness is one of the most common and least talked-about parts of living with Crohn's or "
-    "colitis, even when the disease is quiet. Some causes can be found and treated.",
-    "opening": "Fatigue with IBD is not ordinary tiredness. Many people describe it as a heaviness that sleep "
-    "doesn't fix, and it can make work, study and family life hard. If that sounds familiar, you are far from "
+    "standfirst": "Many people with Crohn's or colitis feel worn out, even when the disease is quiet. It is common, "
+    "but it is not talked about much. Some causes can be found and treated.",
+    "opening": "Fatigue with IBD is not ordinary tiredness. Many people describe it as a heaviness "
+    "that sleep doesn't fix. It can make work, study and family life hard. If that sounds familiar, you are far from "
     "alone, and it is worth raising with your team.",
     "closing": "Fatigue can be invisible to the people around you. Naming it, to your team and to the people "
     "close to you, is a good first step.",
@@ -211,24 +210,24 @@ FATIGUE = {
     "sections": [
         (
             "Why IBD can leave you exhausted",
-            "Inflammation itself can cause fatigue. So can things that often come with IBD: anaemia from low "
-            "iron, low vitamin B12 or vitamin D, poor sleep because of night-time symptoms, low mood, and some "
-            "medicines.",
+            "Inflammation itself can make you tired. So can other things that often come with IBD. These include "
+            "anaemia from low iron, low vitamin B12 or vitamin D, and poor sleep because of symptoms at night. Low "
+            "mood and some medicines can add to it too.",
         ),
         (
             "Things worth checking",
-            "Several causes of fatigue show up in routine blood tests and can be treated. Iron deficiency, for "
-            "example, is common in IBD and can be corrected with tablets or an infusion.\n\n"
-            "Your team may also ask about your sleep, your mood and any new symptoms, because each of these can "
-            "point to something that helps.\n\n"
+            "Some causes of fatigue show up in routine blood tests, and they can be treated. Low iron, for example, "
+            "is common in IBD. Tablets or an infusion can put it right.\n\n"
+            "Your team may also ask about your sleep, your mood and any new symptoms. Each of these can point to "
+            "something that helps.\n\n"
             "Fatigue can carry on even when your blood tests and your IBD look settled. That is common, and it is "
             "still worth telling your team about.",
         ),
         (
             "Pacing your energy",
-            "Many people find it helps to plan demanding tasks for the time of day when they have most energy, "
-            "to break jobs into smaller parts and to build in rest before they run out. Gentle activity, built up "
-            "slowly, can improve energy for some people over time.",
+            "Many people find it helps to plan hard tasks for the time of day when they have most energy. Break big "
+            "jobs into smaller parts, and rest before you run out. For some people, gentle activity, built up slowly, "
+            "helps their energy over time.",
         ),
     ],
     # A harmless clarification, shown in the "Corrections and updates" box: (kind, days after publishing, text).
@@ -260,9 +259,9 @@ TRIAL_WORDS = {
     "headline": "Randomised, double-blind, placebo-controlled: what the words in a trial report mean",
     "standfirst": "News about IBD treatments is full of research terms. A short guide to what they mean, and why "
     "they help you judge how much a result can be trusted.",
-    "opening": "When you read that a trial was *randomised, double-blind and placebo-controlled*, you are being "
-    "told how hard the researchers worked to make sure the result was real and not a trick of chance or "
-    "expectation.",
+    "opening": "You may read that a trial was *randomised, double-blind and placebo-controlled*. Each "
+    "of those words tells you about a step the researchers took. Together, they show how hard the team worked to make "
+    "sure the result was real. They help rule out chance, and the pull of what people hope to see.",
     "closing": "",
     "hero_alt": "An abstract illustration of a grid of small squares, some highlighted in teal.",
     "hero_credit": "Illustration: IBD Movement",
@@ -271,30 +270,30 @@ TRIAL_WORDS = {
     "sections": [
         (
             "Randomised",
-            "People are put into the treatment group or the comparison group by chance, like a coin toss. That "
-            "makes the groups alike in every way except the treatment, so a difference in results is more likely "
-            "to come from the treatment.",
+            "People are put into the treatment group or the comparison group by chance, like the toss of a coin. "
+            "That makes the two groups alike in every way but the treatment. So if the results differ, the treatment "
+            "is the most likely reason.",
         ),
         (
             "Double-blind",
-            "Neither the participants nor the doctors assessing them know who received what. That stops hopes "
-            "and expectations from colouring how symptoms are reported or judged.",
+            "The people taking part don't know who is getting what. Nor do the doctors who check on them. That stops "
+            "hopes and fears from colouring how symptoms are reported or judged.",
         ),
         (
             "Placebo-controlled",
-            "The comparison group receives a dummy treatment that looks the same. People often improve a little "
-            "in any trial, and a placebo group shows how much of that would have happened anyway.",
+            "The comparison group gets a dummy treatment that looks just the same. People often get a little better "
+            "in any trial. The placebo group shows how much of that would have happened anyway.",
         ),
         (
             "Primary endpoint",
-            "The one result the trial was designed to measure, chosen before it starts, such as fistula healing "
-            "at 24 weeks. A trial that reports a different measure from the one it planned deserves a closer "
-            "look.",
+            "This is the main result the trial sets out to measure. It is chosen before the trial starts: for "
+            "example, how many fistulas have healed at 24 weeks. Watch for a trial that reports a different result "
+            "from the one it planned. It deserves a closer look.",
         ),
     ],
     "questions": [
         "Is there a clinical trial that might be suitable for me?",
-        "If I joined a placebo-controlled trial, what would happen to my current treatment?",
+        "If I joined a trial with a placebo group, what would happen to the treatment I have now?",
     ],
 }
 
@@ -309,7 +308,8 @@ APPOINTMENT = {
     "published_in_days": 7,
     "headline": "Getting the most from your IBD clinic appointment",
     "standfirst": "Clinic appointments can feel short. A little preparation helps you leave with answers.",
-    "opening": "Write down your questions before you go, most important first, and take a list of your medicines.",
+    "opening": "Write down your questions before you go, with the most important first. Take a list of your medicines "
+    "too.",
     "closing": "",
     "hero_alt": "",
     "hero_credit": "",
@@ -318,8 +318,8 @@ APPOINTMENT = {
     "sections": [
         (
             "Before you go",
-            "Keep a short diary of symptoms for a week or two before the appointment: how often you go to the "
-            "toilet, any blood, pain, sleep and energy.",
+            "For a week or two before the appointment, keep a short diary of your symptoms. Note how often you go "
+            "to the toilet, and any blood or pain. Note how you sleep and how much energy you have.",
         ),
     ],
     "questions": ["What should I do if my symptoms flare before my next appointment?"],

@@ -98,6 +98,15 @@ class PlainLanguageCheck:
     def long_sentence_count(self):
         return sum(len(figures.long_sentences) for _, figures in self.parts)
 
+    def sentences_to_shorten(self, count=5):
+        """(label, SentenceGrade) of the sentences that raise the parts above the target most, wherever they are."""
+        found = [
+            (label, sentence)
+            for label, figures in self.parts_above_target
+            for sentence in figures.sentences_to_shorten(self.target, count=count)
+        ]
+        return sorted(found, key=lambda pair: pair[1].lift(self.target), reverse=True)[:count]
+
 
 class PlainLanguageQuerySet:
     """Checks over many articles, mixed into ``ArticleQuerySet``."""
