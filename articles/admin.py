@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -261,12 +261,14 @@ class ReviewAnswerInline(admin.TabularInline):
     verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
 
     def get_extra(self, request, obj=None, **kwargs):
-        """Blank rows for the questions not yet answered (admin asks twice a request: counted once)."""
+        """Blank rows for the questions not yet answered.
+
+        The answers are read once a request (admin asks twice) and stay prefetched for the checklist's own check.
+        """
         if obj is None or not obj.pk:
             return len(ReviewAnswer.Criterion)
-        if not hasattr(obj, "review_answers_given"):
-            obj.review_answers_given = obj.review_answers.count()
-        return len(ReviewAnswer.Criterion) - obj.review_answers_given
+        prefetch_related_objects([obj], "review_answers")
+        return len(ReviewAnswer.Criterion) - len(obj.review_answers.all())
 
 
 @admin.register(Article)

@@ -307,6 +307,19 @@ class Article(
         if errors:
             raise ValidationError(errors)
 
+    def clean_fields(self, exclude=None):
+        """Validate the fields, but not look up again a topic or person already loaded (a form's choice field did).
+
+        Django would check each with a query of its own; the database still refuses one deleted meanwhile.
+        """
+        loaded = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one and field.is_cached(self) and getattr(self, field.name) is not None
+            and getattr(self, field.name)._state.db
+        }  # fmt: skip
+        super().clean_fields(exclude={*(exclude or ()), *loaded})
+
     def get_constraints(self):
         """The constraints a form validates: not the check constraints, whose rules clean() tests first.
 
