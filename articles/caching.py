@@ -181,8 +181,8 @@ def cache_for_readers(view):
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
+            return said_from_cache(HttpResponse(content, content_type=content_type), "hit")
+        response = said_from_cache(view(request, *args, **kwargs), "miss")
 
         def store(rendered):
             if cacheable(request, rendered):
@@ -195,6 +195,13 @@ def cache_for_readers(view):
         return response
 
     return cached_view
+
+
+def said_from_cache(response, found):
+    """With PAGE_CACHE_HEADER (the benchmark), tell whether the page came from the page cache."""
+    if settings.PAGE_CACHE_HEADER:
+        response["X-Page-Cache"] = found
+    return response
 
 
 def cacheable(request, response):
