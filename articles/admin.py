@@ -110,7 +110,13 @@ class PartFormSet(LoadedRowsMixin, BaseInlineFormSet):
 
 
 class ReviewAnswerRowsFormSet(LoadedRowsMixin, ReviewAnswerFormSet):
-    pass
+    def get_queryset(self):
+        """The article's answers as read for its blank rows (``ReviewAnswerInline.get_extra``), not read again."""
+        if not hasattr(self, "_queryset"):
+            answers = getattr(self.instance, "_prefetched_objects_cache", {}).get("review_answers")
+            if answers is not None:
+                self._queryset = answers
+        return super().get_queryset()
 
 
 class StudyFactsInline(admin.StackedInline):
