@@ -18,9 +18,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -109,7 +110,13 @@ class PartFormSet(LoadedRowsMixin, BaseInlineFormSet):
 
 
 class ReviewAnswerRowsFormSet(LoadedRowsMixin, ReviewAnswerFormSet):
-    pass
+    def get_queryset(self):
+        """The article's answers as read for its blank rows (``ReviewAnswerInline.get_extra``), not read again."""
+        if not hasattr(self, "_queryset"):
+            answers = getattr(self.instance, "_prefetched_objects_cache", {}).get("review_answers")
+            if answers is not None:
+                self._queryset = answers
+        return super().get_queryset()
 
 
 class StudyFactsInline(admin.StackedInline):
@@ -262,8 +269,14 @@ class ReviewAnswerInline(admin.TabularInline):
     verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
 
     def get_extra(self, request, obj=None, **kwargs):
-        answered = obj.review_answers.count() if obj is not None and obj.pk else 0
-        return len(ReviewAnswer.Criterion) - answered
+        """Blank rows for the questions not yet answered.
+
+        The answers are read once a request (admin asks twice) and stay prefetched for the checklist's own check.
+        """
+        if obj is None or not obj.pk:
+            return len(ReviewAnswer.Criterion)
+        prefetch_related_objects([obj], "review_answers")
+        return len(ReviewAnswer.Criterion) - len(obj.review_answers.all())
 
 
 @admin.register(Article)
@@ -370,6 +383,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
             if row not in new:
                 row.save()
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Add, change or restore an article: its revision is written by save_related, once everything is saved.
+
+        VersionAdmin would add the article, and read its parts again, on every save signal on the way.
+        """
+        with reversion.create_revision(manage_manually=True, atomic=False):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Tags, sections and questions are saved after the article itself: derive from them all, once
@@ -377,12 +398,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
         article = form.instance
         article.refresh_derived()
         if reversion.is_active():
-            reversion.add_to_revision(article)  # as derived, with every part (rows inserted in bulk included)
+            # As saved and derived, with every part (read by refresh_derived), in one query for their kinds.
+            ContentType.objects.get_for_models(Article, StudyFacts, Section, Question)
+            reversion.add_to_revision(article)
         self.warn_about_plain_language(request, article)
 
     def warn_about_plain_language(self, request, article):
         """Say what the checks found once everything is saved: a warning, the save has happened."""
-        target = SiteSettings.load().reading_grade_target
+        target = reading_target(article)
         found = []
         if article.reading_grade is not None and article.reading_grade > target:
             found.append(f"the hardest part reads at grade {article.reading_grade:g}, above the target of {target}")

@@ -181,8 +181,8 @@ def cache_for_readers(view):
         key = f"page:{content_generation(request)}:{path_digest}"
         cached = unpack(cache.get(key), request)
         if cached is not None:
-            return cached
-        response = view(request, *args, **kwargs)
+            return said_from_cache(cached, "hit")
+        response = said_from_cache(view(request, *args, **kwargs), "miss")
 
         def store(rendered):
             if cacheable(request, rendered):
@@ -195,6 +195,13 @@ def cache_for_readers(view):
         return response
 
     return cached_view
+
+
+def said_from_cache(response, found):
+    """With PAGE_CACHE_HEADER (the benchmark), tell whether the page came from the page cache."""
+    if settings.PAGE_CACHE_HEADER:
+        response["X-Page-Cache"] = found
+    return response
 
 
 def cacheable(request, response):

@@ -13,9 +13,11 @@ loads the demo content, times member pages on it (not with --smoke), loads the l
 (generate_large_dataset), times the same pages again, then starts gunicorn
 with DEBUG=0 and the repository's gunicorn.conf.py and measures requests per
 second and p50/p99 latency with wrk (or a Python load generator) for the
-floor (bench/floor_wsgi.py, same settings and gunicorn settings) and the
-pages, and finally has members post comments concurrently through the real
-login and comment forms, counting errors and lost posts.
+two floors (bench/floor_wsgi.py's fixed page, same gunicorn settings: behind
+the project's settings and middleware, and behind Django's default middleware)
+and the pages, and finally has members post comments concurrently through the
+real login and comment forms, counting errors and lost posts, while signed-out
+readers read other articles: their page-cache hit rate is reported.
 
 Requests arrive as if through the TLS proxy production runs behind
 (X-Forwarded-Proto: https). The comment rate limits are raised through
@@ -54,9 +56,12 @@ SIZES = {
     "small": {"articles": 200, "comments": 20_000, "members": 200, "heavy_comments": 300},
     "smoke": {"articles": 20, "comments": 500, "members": 20, "heavy_comments": 40},
 }
-# (key, label, who asks, path); "floor" is served by bench/floor_wsgi.py.
+# (key, label, who asks, path). The two floors serve bench/floor_wsgi.py's fixed 20 KB page: "floor" behind the
+# project's settings and middleware, "django_floor" behind Django's default middleware (startproject's).
+FLOORS = {"floor": "bench.floor_settings", "django_floor": "bench.floor_django_settings"}
 PAGES = [
     ("floor", "floor: bare Django view, 20 KB", None, "/"),
+    ("django_floor", "floor: Django's default middleware, 20 KB", None, "/"),
     ("home", "home page, anonymous (cached)", None, "/"),
     ("home_member", "home page, member", "reader", "/"),
     ("heavy", "heavy article, anonymous (cached)", None, HEAVY),
@@ -65,6 +70,8 @@ PAGES = [
     ("tag_member", "tag page, member", "reader", TAG),
 ]
 TARGETS = {"heavy": 0.5, "heavy_member": 0.06}
+# Signed-out readers of other articles while members post: the share of their pages found in the page cache.
+READER_HIT_RATE_TARGET = 0.95
 # Pages timed one request at a time on the demo content, then with the large dataset loaded.
 COMPARED = [
     ("home page", "reader", "/"),
@@ -110,6 +117,7 @@ def parse_args():
     parser.add_argument("--workers", type=int, help="GUNICORN_WORKERS (default: gunicorn.conf.py's)")
     parser.add_argument("--writers", type=int, help="members posting at once (default 20; smoke 4)")
     parser.add_argument("--posts", type=int, help="comments they post in total (default 500; smoke 40)")
+    parser.add_argument("--readers", type=int, default=4, help="signed-out readers of other articles meanwhile")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, SQLite database)")
     parser.add_argument("--json", help="also write the results to this file")
@@ -149,6 +157,7 @@ class Bench:
             "COMMENT_RATE_LIMITS": "member_limit=1000000,ip_limit=1000000",
             "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
             "STAFF_TWO_FACTOR": "0",  # the moderator's queue is what's timed, not their second sign-in step
+            "PAGE_CACHE_HEADER": "1",  # X-Page-Cache: hit or miss, to count readers' hits while members post
         }
         if self.options.database_url:
             env["DATABASE_URL"] = self.create_postgres_database(self.options.database_url)
@@ -213,7 +222,8 @@ class Bench:
         results["generate_seconds"] = round(time.perf_counter() - started, 1)
         self.create_writers()
         self.start("site", "ibdmovement.wsgi")
-        self.start("floor", "bench.floor_wsgi", DJANGO_SETTINGS_MODULE="bench.floor_settings")
+        for floor, settings_module in FLOORS.items():
+            self.start(floor, "bench.floor_wsgi", DJANGO_SETTINGS_MODULE=settings_module)
         if compare:
             large_times = self.time_pages()
             results["compared"] = [
@@ -283,6 +293,8 @@ class Bench:
         open_articles = Article.objects.published().filter(comments_open=True).exclude(slug=HEAVY.split("/")[2])
         articles = list(open_articles.order_by("-published_at")[:6])
         self.targets, elsewhere = [a.slug for a in articles[:5]], articles[5]
+        others = Article.objects.published().exclude(slug__in=[*self.targets, elsewhere.slug, HEAVY.split("/")[2]])
+        self.read_paths = [article.get_absolute_url() for article in others.order_by("-published_at")[:10]]
         for n in range(self.options.writers):
             writer = self.make_member(WRITER_EMAIL.format(n), f"Bench writer {n}")
             Comment.objects.create(
@@ -366,7 +378,7 @@ class Bench:
         return times
 
     def measure_pages(self):
-        """Each page in turn, the floor first, in several rounds: a page's ratio is taken against the floor
+        """Each page in turn, the floors first, in several rounds: a page's ratio is taken against each floor
         measured minutes apart at most, so whatever else the machine is doing weighs on both alike."""
         wrk = None if self.options.python_load else load.find_wrk(install=not self.options.smoke)
         rounds, seconds = self.options.rounds, self.options.seconds
@@ -377,7 +389,7 @@ class Bench:
         )
         pages = {key: self.page_request(key, who, path) for key, _, who, path in PAGES}
         samples = {key: [] for key in pages}
-        boots_before = {name: self.worker_boots(name) for name in ("site", "floor")}
+        boots_before = {name: self.worker_boots(name) for name in ("site", *FLOORS)}
         load_before = os.getloadavg()[0]
         for _ in range(rounds):
             for key, (port, path, headers) in pages.items():
@@ -387,13 +399,13 @@ class Bench:
         for key, label, _, _ in PAGES:
             runs = samples[key]
             typical = sorted(runs, key=lambda run: run.rps)[len(runs) // 2]
-            ratios = sorted(run.rps / floor.rps for run, floor in zip(runs, samples["floor"], strict=True))
             results[key] = asdict(typical) | {
                 "label": label,
                 "rps": round(typical.rps, 1),
                 "rps_each_round": [round(run.rps) for run in runs],
                 "errors": sum(run.errors for run in runs),
-                "ratio": round(ratios[len(ratios) // 2], 3),
+                "ratio": median_ratio(runs, samples["floor"]),
+                "ratio_django_floor": median_ratio(runs, samples["django_floor"]),
             }
             if results[key]["errors"]:
                 self.failures.append(f"{label}: {results[key]['errors']} errors under load")
@@ -404,11 +416,11 @@ class Bench:
 
     def page_request(self, key, who, path):
         """Where a page is served and what its visitor sends, checked with one request first."""
-        port = self.servers["floor" if key == "floor" else "site"]["port"]
+        port = self.servers[key if key in FLOORS else "site"]["port"]
         cookies = self.cookies[who] if who else {}
         response = Visitor(HOST, port, cookies=dict(cookies)).get(path)
         logged_in = "Log out" in response.text
-        if key != "floor" and logged_in != bool(who):
+        if key not in FLOORS and logged_in != bool(who):
             raise BenchError(f"{path} answered as if the visitor were {'' if logged_in else 'not '}logged in")
         headers = dict(PROXY_HEADERS)
         if who:
@@ -428,7 +440,11 @@ class Bench:
     # Writing ----------------------------------------------------------------
 
     def write_benchmark(self):
-        """Members log in and post concurrently through the real forms; every post must land, once."""
+        """Members log in and post concurrently through the real forms; every post must land, once.
+
+        Meanwhile signed-out readers read other articles, each request without cookies: the share of their
+        pages the page cache answered (X-Page-Cache, PAGE_CACHE_HEADER) is their hit rate.
+        """
         port, writers, posts = self.servers["site"]["port"], self.options.writers, self.options.posts
         started = time.perf_counter()
         with ThreadPoolExecutor(writers) as pool:
@@ -452,13 +468,39 @@ class Bench:
                     with lock:
                         errors.append(f"{type(error).__name__}: {error}")
 
+        writing = threading.Event()
+        reads = {"hit": 0, "miss": 0, "errors": 0}
+
+        def read(n):
+            while not writing.is_set():  # until the writers start
+                time.sleep(0.001)
+            k = n
+            while writing.is_set():
+                path = self.read_paths[k % len(self.read_paths)]
+                k += 1
+                try:
+                    response = Visitor(HOST, port).request("GET", path)  # a new visitor: no cookies
+                    found = response.headers.get("X-Page-Cache") if response.status == 200 else None
+                except (OSError, http.client.HTTPException):
+                    found = None
+                with lock:
+                    reads[found if found in ("hit", "miss") else "errors"] += 1
+
+        reader_count = self.options.readers if self.read_paths else 0
+        readers = [threading.Thread(target=read, args=(n,)) for n in range(reader_count)]
+        for thread in readers:
+            thread.start()
         started = time.perf_counter()
         threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        writing.set()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.perf_counter() - started
+        writing.clear()
+        for thread in readers:
+            thread.join()
         rows, approved, found = self.count_posts(posted)
         result = {
             "writers": writers,
@@ -474,10 +516,24 @@ class Bench:
             "post_p50_ms": round(load.percentile(latencies, 50) * 1000, 1),
             "post_p99_ms": round(load.percentile(latencies, 99) * 1000, 1),
             "login_seconds": round(login_seconds, 2),
+            "readers": self.options.readers,
+            "reader_pages": list(self.read_paths),
+            "reads": reads["hit"] + reads["miss"] + reads["errors"],
+            "reads_per_second": round((reads["hit"] + reads["miss"] + reads["errors"]) / seconds, 1),
+            "reader_hits": reads["hit"],
+            "reader_misses": reads["miss"],
+            "reader_errors": reads["errors"],
+            "reader_hit_rate": round(reads["hit"] / max(1, reads["hit"] + reads["miss"]), 3),
         }
         if errors or result["lost"] or result["redirects_to_missing_rows"] or approved != rows:
             self.failures.append(f"write benchmark: {len(errors)} errors, {result['lost']} lost, {approved} approved")
-        print(f"  writes: {posts} posts by {writers} members in {seconds:.1f} s", flush=True)
+        if reads["errors"]:
+            self.failures.append(f"write benchmark: {reads['errors']} readers' requests failed")
+        print(
+            f"  writes: {posts} posts by {writers} members in {seconds:.1f} s; readers' page-cache hit rate "
+            f"{result['reader_hit_rate']:.1%} over {result['reads']} pages",
+            flush=True,
+        )
         return result
 
     def count_posts(self, posted):
@@ -500,6 +556,12 @@ class Bench:
         return found
 
 
+def median_ratio(runs, floor_runs):
+    """The median over rounds of a page's requests/s over a floor's in the same round."""
+    ratios = sorted(run.rps / floor.rps for run, floor in zip(runs, floor_runs, strict=True))
+    return round(ratios[len(ratios) // 2], 3)
+
+
 def machine():
     cpu = Path("/proc/cpuinfo").read_text().splitlines()
     model = next((line.split(":", 1)[1].strip() for line in cpu if line.startswith("model name")), "unknown CPU")
@@ -517,17 +579,21 @@ def report(results):
             ratio = row["large_ms"] / row["demo_ms"]
             flag = "" if ratio <= 1.5 else "  <-- over 1.5x"
             print(f"  {row['page']:<28} {row['demo_ms']:8.1f} {row['large_ms']:8.1f}  x{ratio:.2f}{flag}")
-    print(f"\n{'page':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8}  req/s each round")
+    print(
+        f"\n{'page':<42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8} {'x Django':>8}"
+        "  req/s each round"
+    )
     for key, row in results["pages"].items():
         target = ""
         if key in TARGETS:
             target = f"  target >= {TARGETS[key]}: {'met' if row['ratio'] >= TARGETS[key] else 'NOT met'}"
         print(
-            f"{row['label']:<40} {row['rps']:7.0f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['errors']:6d} "
-            f"{row['ratio']:8.3f}  {row['rps_each_round']}{target}"
+            f"{row['label']:<42} {row['rps']:7.0f} {row['p50_ms']:7.1f} {row['p99_ms']:7.1f} {row['errors']:6d} "
+            f"{row['ratio']:8.3f} {row['ratio_django_floor']:8.3f}  {row['rps_each_round']}{target}"
         )
     print(
-        f"(x floor: the median over rounds of the page's req/s over the floor's in the same round; "
+        f"(x floor, x Django: the median over rounds of the page's req/s over that floor's in the same round, "
+        f"the floor behind the project's middleware and the one behind Django's default middleware; "
         f"load average {results['load_average_before_after'][0]} before, {results['load_average_before_after'][1]} "
         f"after; workers restarted by max_requests: {results['worker_restarts']})"
     )
@@ -540,6 +606,13 @@ def report(results):
     )
     for example in writes["error_examples"]:
         print(f"  e.g. {example}")
+    met = "met" if writes["reader_hit_rate"] >= READER_HIT_RATE_TARGET else "NOT met"
+    print(
+        f"Meanwhile {writes['readers']} signed-out readers of {len(writes['reader_pages'])} other articles: "
+        f"{writes['reads']} pages ({writes['reads_per_second']}/s), {writes['reader_hits']} from the page cache, "
+        f"{writes['reader_misses']} drawn afresh, {writes['reader_errors']} errors: hit rate "
+        f"{writes['reader_hit_rate']:.1%} (target >= {READER_HIT_RATE_TARGET:.0%}: {met})"
+    )
     print(f"Server log: {results['server_log']}")
 
 

@@ -147,6 +147,9 @@ CACHES["default"]["KEY_PREFIX"] = os.environ.get("CACHE_KEY_PREFIX", "ibdm")
 # How long a page cached for signed-out readers may live; any change to
 # content clears the lot sooner (articles.caching).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The benchmark only (bench/run.py): say on each page offered to the page cache whether it was found there
+# (X-Page-Cache: hit or miss), to count the hit rate of signed-out readers.
+PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -165,6 +165,17 @@ class TestPageCache:
 
         assert second.content == first.content
 
+    def test_the_benchmark_can_count_readers_pages_found_in_the_cache(self, client, make_article, settings):
+        article = make_article()
+        assert "X-Page-Cache" not in client.get(article.get_absolute_url())  # never said outside the benchmark
+
+        settings.PAGE_CACHE_HEADER = True
+        article.save()  # the page is drawn afresh, then found
+        first, second = Client().get(article.get_absolute_url()), Client().get(article.get_absolute_url())
+
+        assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+        assert second.content == first.content
+
     def test_an_edited_article_is_shown_at_once(self, client, make_article):
         article = make_article(headline="Before the correction")
         client.get(article.get_absolute_url())

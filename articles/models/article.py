@@ -30,6 +30,7 @@ from .hero import ArticleHeroImage
 from .plain_language import ArticlePlainLanguage, PlainLanguageQuerySet
 from .review import ArticleReviewChecklist
 from .site import DEFAULT_READING_GRADE_TARGET, Contributor, SiteSettings, Topic
+from .tagging import FewQueryTags
 
 
 class ArticleQuerySet(DerivedQuerySet, SearchableQuerySet, PlainLanguageQuerySet, models.QuerySet):
@@ -154,7 +155,7 @@ class Article(
     hero_renditions = models.JSONField(default=list, blank=True, editable=False)
 
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
-    tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
+    tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.", manager=FewQueryTags)
 
     author = models.ForeignKey(Contributor, on_delete=models.PROTECT, related_name="articles")
     medical_reviewer = models.ForeignKey(
@@ -305,6 +306,30 @@ class Article(
             )
         if errors:
             raise ValidationError(errors)
+
+    def clean_fields(self, exclude=None):
+        """Validate the fields, but not look up again a topic or person already loaded (a form's choice field did).
+
+        Django would check each with a query of its own; the database still refuses one deleted meanwhile.
+        """
+        loaded = {
+            field.name
+            for field in self._meta.concrete_fields
+            if field.many_to_one and field.is_cached(self) and getattr(self, field.name) is not None
+            and getattr(self, field.name)._state.db
+        }  # fmt: skip
+        super().clean_fields(exclude={*(exclude or ()), *loaded})
+
+    def get_constraints(self):
+        """The constraints a form validates: not the check constraints, whose rules clean() tests first.
+
+        clean() gives each rule a message on the field to fix, and the database still enforces them;
+        Django would test each again, with a query of its own, on every save of the form.
+        """
+        return [
+            (model, [constraint for constraint in constraints if not isinstance(constraint, models.CheckConstraint)])
+            for model, constraints in super().get_constraints()
+        ]
 
     def set_default_review_due(self):
         if self.reviewed_on and not self.next_review_due:

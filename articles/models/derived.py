@@ -8,10 +8,12 @@ article. Saving a part never works on the whole article: code that changes
 parts outside admin calls ``refresh_derived()`` when it is done.
 """
 
+from django.db.models import prefetch_related_objects
+
 from .. import search
 from ..caching import content_changed
 from ..rendering import render_markdown
-from .parts import Question, Section
+from .parts import Section
 from .plain_language import HypeWord
 
 # The article's own fields written by refresh_derived(); the search vector follows them.
@@ -46,9 +48,12 @@ class DerivedArticle:
 
         Reads the parts afresh (never what was prefetched) and writes only derived fields,
         so it may follow any save. Call it once, when the article and all its parts are saved.
+        The parts read stay prefetched, as saved: a revision that follows them reads no more.
         """
-        sections = list(Section.objects.filter(article_id=self.pk))
-        questions = list(Question.objects.filter(article_id=self.pk))
+        for parts in ("sections", "questions"):
+            getattr(self, "_prefetched_objects_cache", {}).pop(parts, None)
+        prefetch_related_objects([self], "sections", "questions")
+        sections, questions = list(self.sections.all()), list(self.questions.all())
         tags = list(self.tags.names())
         changed_sections = self.derive(sections, questions, tags, HypeWord.objects.pairs())
         if changed_sections:
