@@ -1,0 +1,104 @@
+/* Move up and Move down for the article form's sections and questions (inlines with the class "reorderable").
+   Without this script editors type order numbers. With it the number boxes are hidden, the buttons move the
+   rows, and the numbers are set from the rows' order when the form is sent. A new row left as it came keeps its
+   number, so it stays unchanged and is not saved. */
+"use strict";
+(function () {
+    function rowsOf(group) {
+        const prefix = group.id.replace(/-group$/, "");
+        const pattern = new RegExp("^" + prefix + "-\\d+$");
+        return Array.from(group.querySelectorAll("[id^='" + prefix + "-']")).filter((row) => pattern.test(row.id));
+    }
+
+    function isBlankNewRow(row) {
+        const id = row.querySelector("input[name$='-id']");
+        if (id && id.value) {
+            return false;
+        }
+        const boxes = row.querySelectorAll("textarea, input[type='text']");
+        return Array.from(boxes).every((box) => box.value === box.defaultValue);
+    }
+
+    function refresh(group) {
+        const rows = rowsOf(group);
+        rows.forEach((row, index) => {
+            const up = row.querySelector(".reorder-up");
+            const down = row.querySelector(".reorder-down");
+            if (up) {
+                up.disabled = index === 0;
+                down.disabled = index === rows.length - 1;
+            }
+        });
+    }
+
+    function button(label, className, onClick) {
+        const element = document.createElement("button");
+        element.type = "button";
+        element.className = "button " + className;
+        element.textContent = label;
+        element.addEventListener("click", onClick);
+        return element;
+    }
+
+    function enhance(group, row) {
+        const cell = row.querySelector(".field-position");
+        if (!cell || cell.querySelector(".reorder-buttons")) {
+            return;
+        }
+        cell.querySelectorAll("input, label, .help").forEach((element) => element.classList.add("hidden"));
+        const buttons = document.createElement("div");
+        buttons.className = "reorder-buttons";
+        buttons.append(
+            button("Move up", "reorder-up", () => {
+                const rows = rowsOf(group);
+                const index = rows.indexOf(row);
+                if (index > 0) {
+                    rows[index - 1].before(row);
+                }
+                refresh(group);
+                row.querySelector(index > 1 ? ".reorder-up" : ".reorder-down").focus();
+            }),
+            button("Move down", "reorder-down", () => {
+                const rows = rowsOf(group);
+                const index = rows.indexOf(row);
+                if (index < rows.length - 1) {
+                    rows[index + 1].after(row);
+                }
+                refresh(group);
+                row.querySelector(index < rows.length - 2 ? ".reorder-down" : ".reorder-up").focus();
+            }),
+        );
+        cell.append(buttons);
+    }
+
+    function renumber(group) {
+        let position = 1;
+        rowsOf(group).forEach((row) => {
+            const input = row.querySelector("input[name$='-position']");
+            if (input && !isBlankNewRow(row)) {
+                input.value = position++;
+            }
+        });
+    }
+
+    window.addEventListener("DOMContentLoaded", () => {
+        const groups = Array.from(document.querySelectorAll(".inline-group")).filter(
+            (group) => group.querySelector("fieldset.reorderable"),
+        );
+        groups.forEach((group) => {
+            group.classList.add("reorder-ready");
+            rowsOf(group).forEach((row) => enhance(group, row));
+            refresh(group);
+            const form = group.closest("form");
+            form.addEventListener("submit", () => renumber(group));
+        });
+        document.addEventListener("formset:added", (event) => {
+            const group = groups.find((candidate) => candidate.contains(event.target));
+            if (group) {
+                enhance(group, event.target);
+                refresh(group);
+            }
+        });
+        document.addEventListener("formset:removed", () => groups.forEach(refresh));
+    });
+})();
