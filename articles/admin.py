@@ -17,7 +17,7 @@ from typing import NamedTuple
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
@@ -302,25 +302,34 @@ class Problem(NamedTuple):
     where: str  # the field's label, and the row for inline rows
     message: str
     anchor: str  # the id of the field, or of the part the problem is about
+    field: str = ""  # the field's name; blank for a problem with the whole form or row
 
 
-def error_summary(form, inline_admin_formsets):
+def error_summary(form, parts):
     """Each problem of a failed save, with the field it belongs to, for the list at the top of the form.
 
-    As GOV.UK's error summary: the article's own fields first, then each inline's rows.
+    As GOV.UK's error summary: in the order of the fields on the page (``parts`` from ``form_parts``), problems
+    with the article as a whole first.
     """
-    problems = list(form_problems(form, "", "article_form"))
-    for inline in inline_admin_formsets:
-        formset = inline.formset
+    fieldsets = [(part.name, {"fields": part.fields}) for kind, part in parts if kind == "fieldset"]
+    place = {name: index for index, name in enumerate(flatten_fieldsets(fieldsets))}
+    article_problems = sorted(form_problems(form, "", "article_form"), key=lambda problem: place.get(problem.field, -1))
+    problems = []
+    for kind, part in parts:
+        if kind == "fieldset":
+            names = flatten_fieldsets([(part.name, {"fields": part.fields})])
+            problems += [problem for problem in article_problems if problem.field in names]
+            continue
+        formset = part.formset
         group = f"{formset.prefix}-group"
-        name = inline.opts.verbose_name_plural.split(": ")[0]
+        name = part.opts.verbose_name_plural.split(": ")[0]
         problems += [Problem(name, message, group) for message in formset.non_form_errors()]
         for index, row in enumerate(formset.forms):
-            where = f"{inline.opts.verbose_name.capitalize()} {index + 1}"
+            where = f"{part.opts.verbose_name.capitalize()} {index + 1}"
             if formset.prefix == "review_answers" and row["criterion"].value():
                 where = f"Checklist, “{ReviewAnswer.Criterion(int(row['criterion'].value())).label}”"
             problems += form_problems(row, where, f"{formset.prefix}-{index}")
-    return problems
+    return [problem for problem in article_problems if problem.field not in place] + problems
 
 
 def form_problems(form, where, form_anchor):
@@ -332,7 +341,7 @@ def form_problems(form, where, form_anchor):
         label = f"{where}: {field.label}" if where else field.label
         # A group of radio buttons has no single id to label; its first button stands for it.
         anchor = field.id_for_label or f"{field.auto_id}_0"
-        yield from (Problem(label, message, anchor) for message in messages_)
+        yield from (Problem(label, message, anchor, name) for message in messages_)
 
 
 @admin.register(Article)
@@ -423,7 +432,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
         """The form's parts in the order an editor works, and after a failed save a summary of every problem."""
         adminform, inlines = context["adminform"], context["inline_admin_formsets"]
         context["form_parts"] = form_parts(adminform, inlines, self.FORM_ORDER)
-        context["error_summary"] = error_summary(adminform.form, inlines) if context.get("errors") else []
+        context["error_summary"] = error_summary(adminform.form, context["form_parts"]) if context.get("errors") else []
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):

@@ -113,7 +113,10 @@ class SectionAdminForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = ["heading", "body", "position"]
-        widgets = {"heading": forms.TextInput(attrs={"class": "wide-input"}), "body": forms.Textarea(attrs={"rows": 8})}
+        widgets = {
+            "heading": forms.TextInput(attrs={"class": "wide-input"}),
+            "body": forms.Textarea(attrs={"rows": 8, "class": "wide-input"}),
+        }
         labels = {"heading": "Section heading", "body": "Text", "position": ORDER_LABEL}
         help_texts = {
             "heading": "For example “What this means for you” or “Practical considerations for patients”.",

@@ -1,6 +1,6 @@
 /* Move up and Move down for the article form's sections and questions (inlines with the class "reorderable").
    Without this script editors type order numbers. With it the number boxes are hidden, the buttons move the
-   rows, and the numbers are set from the rows' order when the form is sent. A new row left as it came keeps its
+   rows, and the numbers are set from the rows' order when the form is sent. A new row left empty keeps its
    number, so it stays unchanged and is not saved. */
 "use strict";
 (function () {
@@ -16,7 +16,7 @@
             return false;
         }
         const boxes = row.querySelectorAll("textarea, input[type='text']");
-        return Array.from(boxes).every((box) => box.value === box.defaultValue);
+        return Array.from(boxes).every((box) => box.value.trim() === "");
     }
 
     function refresh(group) {
@@ -71,6 +71,25 @@
         cell.append(buttons);
     }
 
+    function positionOf(row) {
+        const input = row.querySelector("input[name$='-position']");
+        return input ? Number(input.value) || 0 : 0;
+    }
+
+    // A form shown again after a failed save has its rows in the order they were sent, not the order the
+    // editor chose (their numbers): put them back in that order, empty new rows last.
+    function sortByPosition(group) {
+        const rows = rowsOf(group);
+        if (rows.length < 2) {
+            return;
+        }
+        const filled = rows.filter((row) => !isBlankNewRow(row)).sort((a, b) => positionOf(a) - positionOf(b));
+        const blank = rows.filter(isBlankNewRow);
+        const parent = rows[0].parentNode;
+        const end = rows[rows.length - 1].nextSibling;
+        filled.concat(blank).forEach((row) => parent.insertBefore(row, end));
+    }
+
     function renumber(group) {
         let position = 1;
         rowsOf(group).forEach((row) => {
@@ -87,6 +106,7 @@
         );
         groups.forEach((group) => {
             group.classList.add("reorder-ready");
+            sortByPosition(group);
             rowsOf(group).forEach((row) => enhance(group, row));
             refresh(group);
             const form = group.closest("form");
