@@ -1,6 +1,6 @@
 /* Move up and Move down for the article form's sections and questions (inlines with the class "reorderable").
    Without this script editors type order numbers. With it the number boxes are hidden, the buttons move the
-   rows, and the numbers are set from the rows' order when the form is sent. A new row left empty keeps its
+   rows, and the numbers follow the rows' order when the form is sent. A new row left empty keeps its
    number, so it stays unchanged and is not saved. */
 "use strict";
 (function () {
@@ -90,13 +90,20 @@
         filled.concat(blank).forEach((row) => parent.insertBefore(row, end));
     }
 
+    // Each row's number must be above the one before it. Numbers already in order stay as they are, so a
+    // save that moved nothing changes no row's number.
     function renumber(group) {
-        let position = 1;
+        let previous = -1;
         rowsOf(group).forEach((row) => {
             const input = row.querySelector("input[name$='-position']");
-            if (input && !isBlankNewRow(row)) {
-                input.value = position++;
+            if (!input || isBlankNewRow(row)) {
+                return;
             }
+            const position = positionOf(row) > previous ? positionOf(row) : previous + 1;
+            if (position !== positionOf(row)) {
+                input.value = position;
+            }
+            previous = position;
         });
     }
 
