@@ -75,6 +75,17 @@ class BulkDeleteClearsPages:
         content_changed()
 
 
+class SlugIsWebAddress:
+    """Editors read "Web address" where the model says slug; admin fills it in from the name as they type."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.label = "Web address"
+            field.help_text = field.help_text or "Made from the name as you type. Avoid changing it once in use."
+        return field
+
+
 class LoadedRowChoiceField(forms.ModelChoiceField):
     """A posted inline row's id, found among the rows its formset loaded in one query.
 
@@ -685,7 +696,7 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class ContributorAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "credentials", "affiliation"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -698,7 +709,7 @@ class ContributorAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class TopicAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -726,7 +737,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class GlossaryTermAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     fields = ["term", "slug", "also_matches", "definition"]
     list_display = ["term", "also_matches", "updated_at", "glossary_link"]
     search_fields = ["term", "also_matches", "definition"]

@@ -147,3 +147,17 @@ def test_an_editor_writes_fixes_the_listed_errors_and_publishes_research_news(de
     headings = page.locator("main h2").all_inner_texts()
     assert headings.index("Practical considerations for patients") < headings.index("What this means for you")
     assert problems == []
+
+
+def test_without_javascript_sections_and_questions_are_ordered_by_number(demo_site, browser):
+    cookie = session_cookie(Client(), demo_site.url, "editor")
+    context = browser().new_context(viewport=LAPTOP, java_script_enabled=False)
+    context.add_cookies([cookie])
+    page = context.new_page()
+
+    page.goto(demo_site.url + "/admin/articles/article/add/")
+
+    assert page.get_by_label("Order").first.is_visible()
+    assert page.locator("#id_questions-0-position").is_visible()
+    assert page.get_by_role("button", name="Move up").count() == 0
+    assert sideways_scroll(page) == 0

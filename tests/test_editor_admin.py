@@ -692,3 +692,11 @@ def test_the_admin_menu_names_no_library(editor_client):
     shown = re.sub(r"<[^>]+>", " ", content)  # what an editor reads, without the markup
     assert "taggit" not in shown.lower()
     assert ">Tags</a>" in content
+
+
+@pytest.mark.parametrize("model", ["contributor", "topic", "glossaryterm"])
+def test_every_web_address_is_called_so(editor_client, model):
+    content = editor_client.get(f"/admin/articles/{model}/add/").content.decode()
+
+    assert "Web address:" in content
+    assert "Slug" not in content
