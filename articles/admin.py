@@ -12,14 +12,15 @@ hype words found; warnings only, nothing here stops a save.
 """
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
@@ -37,7 +38,15 @@ from reversion.models import Version
 
 from . import readability
 from .caching import content_changed
-from .forms import ArticleAdminForm, CompareRevisionsForm, ReviewAnswerForm, ReviewAnswerFormSet
+from .forms import (
+    ArticleAdminForm,
+    CompareRevisionsForm,
+    CorrectionAdminForm,
+    QuestionAdminForm,
+    ReviewAnswerForm,
+    ReviewAnswerFormSet,
+    SectionAdminForm,
+)
 from .history import compare_revisions
 from .models import (
     Article,
@@ -65,6 +74,17 @@ class BulkDeleteClearsPages:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         content_changed()
+
+
+class SlugIsWebAddress:
+    """Editors read "Web address" where the model says slug; admin fills it in from the name as they type."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "slug" and field is not None:
+            field.label = "Web address"
+            field.help_text = field.help_text or "Made from the name as you type. Avoid changing it once in use."
+        return field
 
 
 class LoadedRowChoiceField(forms.ModelChoiceField):
@@ -125,7 +145,8 @@ class StudyFactsInline(admin.StackedInline):
     formfield_overrides = HTTPS_URLS
     extra = 0
     max_num = 1
-    verbose_name_plural = "Study at a glance (optional)"
+    classes = ["collapse"]
+    verbose_name = "Study at a glance (optional)"
 
 
 # Plain-language figures -------------------------------------------------------
@@ -179,21 +200,29 @@ class PlainLanguageInline:
 
 class SectionInline(PlainLanguageInline, admin.StackedInline):
     model = Section
+    form = SectionAdminForm
     formset = PartFormSet
     extra = 1
     fields = ["heading", "body", "reading_level", "position"]
     readonly_fields = ["reading_level"]
     text_field = "body"
-    verbose_name_plural = "Analysis sections: our own perspective, in the order of their position numbers"
+    classes = ["reorderable"]  # static/js/admin-reorder.js adds Move up and Move down
+    verbose_name = "section"
+    verbose_name_plural = "3. Analysis and practical considerations: our own view, in sections"
 
 
 class QuestionInline(PlainLanguageInline, admin.TabularInline):
     model = Question
+    form = QuestionAdminForm
     formset = PartFormSet
+    template = "admin/articles/edit_inline/tabular.html"
     extra = 1
     fields = ["text", "reading_level", "position"]
     readonly_fields = ["reading_level"]
     text_field = "text"
+    classes = ["reorderable"]
+    verbose_name = "question"
+    verbose_name_plural = "4. Questions for your healthcare team"
 
 
 class ReadingLevelFilter(admin.SimpleListFilter):
@@ -230,10 +259,12 @@ class HypeWordsFilter(admin.SimpleListFilter):
 
 class CorrectionInline(admin.StackedInline):
     model = ArticleCorrection
+    form = CorrectionAdminForm
     formset = PartFormSet
     extra = 0
     fields = ["kind", "published_at", "text"]
-    verbose_name_plural = "Corrections and updates: shown near the top of the page, newest first"
+    classes = ["collapse"]
+    verbose_name_plural = "Corrections and updates (after publishing): shown near the top of the page, newest first"
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -257,16 +288,22 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 class ReviewAnswerInline(admin.TabularInline):
-    """The ten checklist questions, one row each, pre-filled so editors only answer."""
+    """The ten checklist questions, one row each, pre-filled so editors only answer.
+
+    Every question stays on the list: no row has a delete box, nor the delete icon admin's script gives new
+    rows (the template leaves that script out with ``fixed_rows``); "Not applicable" with a reason is the way out.
+    """
 
     model = ReviewAnswer
     form = ReviewAnswerForm
     formset = ReviewAnswerRowsFormSet
+    template = "admin/articles/edit_inline/tabular.html"
+    fixed_rows = True
     max_num = len(ReviewAnswer.Criterion)
     can_delete = False
     view_on_site = False  # every row would link to the same article
     verbose_name = "review checklist answer"
-    verbose_name_plural = "Review checklist: answer every question before publishing research news (readers see it)"
+    verbose_name_plural = "5. Review checklist: answer every question before publishing research news (readers see it)"
 
     def get_extra(self, request, obj=None, **kwargs):
         """Blank rows for the questions not yet answered.
@@ -279,67 +316,123 @@ class ReviewAnswerInline(admin.TabularInline):
         return len(ReviewAnswer.Criterion) - len(obj.review_answers.all())
 
 
+def form_parts(adminform, inline_admin_formsets, order):
+    """Fieldsets and inlines as [("fieldset" or "inline", part), ...] in ``order`` (names and prefixes); any
+    not named follow, so a fieldset or inline added later still shows."""
+    parts = {fieldset.name: ("fieldset", fieldset) for fieldset in adminform}
+    parts |= {inline.formset.prefix: ("inline", inline) for inline in inline_admin_formsets}
+    return [parts.pop(key) for key in order if key in parts] + list(parts.values())
+
+
+class Problem(NamedTuple):
+    where: str  # the field's label, and the row for inline rows
+    message: str
+    anchor: str  # the id of the field, or of the part the problem is about
+    field: str = ""  # the field's name; blank for a problem with the whole form or row
+
+
+def error_summary(form, parts):
+    """Each problem of a failed save, with the field it belongs to, for the list at the top of the form.
+
+    As GOV.UK's error summary: in the order of the fields on the page (``parts`` from ``form_parts``), problems
+    with the article as a whole first.
+    """
+    fieldsets = [(part.name, {"fields": part.fields}) for kind, part in parts if kind == "fieldset"]
+    place = {name: index for index, name in enumerate(flatten_fieldsets(fieldsets))}
+    article_problems = sorted(form_problems(form, "", "article_form"), key=lambda problem: place.get(problem.field, -1))
+    problems = []
+    for kind, part in parts:
+        if kind == "fieldset":
+            names = flatten_fieldsets([(part.name, {"fields": part.fields})])
+            problems += [problem for problem in article_problems if problem.field in names]
+            continue
+        formset = part.formset
+        group = f"{formset.prefix}-group"
+        name = part.opts.verbose_name_plural.split(": ")[0]
+        problems += [Problem(name, message, group) for message in formset.non_form_errors()]
+        for index, row in enumerate(formset.forms):
+            where = f"{part.opts.verbose_name.capitalize()} {index + 1}"
+            if formset.prefix == "review_answers" and row["criterion"].value():
+                where = f"Checklist, “{ReviewAnswer.Criterion(int(row['criterion'].value())).label}”"
+            problems += form_problems(row, where, f"{formset.prefix}-{index}")
+    return [problem for problem in article_problems if problem.field not in place] + problems
+
+
+def form_problems(form, where, form_anchor):
+    for name, messages_ in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            yield from (Problem(where or "This article", message, form_anchor) for message in messages_)
+            continue
+        field = form[name]
+        label = f"{where}: {field.label}" if where else field.label
+        # A group of radio buttons has no single id to label; its first button stands for it.
+        anchor = field.id_for_label or f"{field.auto_id}_0"
+        yield from (Problem(label, message, anchor, name) for message in messages_)
+
+
 @admin.register(Article)
 class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
-    # Fieldsets marked "after-inlines" are drawn below the inlines, by
-    # templates/admin/articles/article/change_form.html, to match the page.
+    # In the order an editor works: the source, our summary, our analysis with its practical part, the
+    # questions, the review, publishing. FORM_ORDER below puts the inlines between these fieldsets
+    # (templates/admin/articles/article/change_form.html draws them in that order).
     fieldsets = [
         (
-            None,
+            "1. The source",
             {
+                "description": format_lazy(
+                    "The reporting this article summarises. Research news can't be published without all of it. "
+                    '<a href="{}" target="_blank">What readers are told about each stage of research</a> '
+                    "(opens in a new tab).",
+                    reverse_lazy("articles:research_stages"),
+                ),
                 "fields": [
                     "kind",
+                    "source_publisher",
+                    "source_headline",
+                    "source_url",
+                    "source_published_on",
+                    "evidence_stage",
+                ],
+            },
+        ),
+        (
+            "2. Summary",
+            {
+                "description": "The summary is theirs, in our words; keep our own views for the analysis.",
+                "fields": [
                     "headline",
                     "slug",
                     "standfirst",
                     "standfirst_reading",
                     "hype_check",
                     "sentences_to_shorten",
-                ]
-            },
-        ),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
-        ("Opening", {"fields": ["opening", "opening_reading"]}),
-        (
-            "Summary of the reporting",
-            {
-                "description": "The source this article summarises. All four are required before research news "
-                "can be published. The summary is theirs, in our words; keep our own views for the sections below.",
-                "fields": [
-                    "source_publisher",
-                    "source_headline",
-                    "source_url",
-                    "source_published_on",
+                    "opening",
+                    "opening_reading",
                     "summary",
                     "summary_reading",
                 ],
             },
         ),
-        (
-            "Evidence stage",
-            {
-                "description": format_lazy(
-                    "How far the research has come, from a laboratory study to an approved treatment. Required "
-                    'before research news can be published. <a href="{}" target="_blank">What readers are told '
-                    "about each stage</a> (opens in a new tab).",
-                    reverse_lazy("articles:research_stages"),
-                ),
-                "fields": ["evidence_stage"],
-            },
-        ),
-        ("Closing", {"classes": ["after-inlines"], "fields": ["closing", "closing_reading"]}),
-        ("Topic and tags", {"classes": ["after-inlines"], "fields": ["topic", "tags"]}),
-        (
-            "Byline and medical review",
-            {
-                "classes": ["after-inlines"],
-                "fields": ["author", "medical_reviewer", "reviewed_on", "next_review_due"],
-            },
-        ),
-        ("Publishing", {"classes": ["after-inlines"], "fields": ["status", "published_at"]}),
-        ("Discussion", {"classes": ["after-inlines"], "fields": ["comments_open"]}),
+        ("Closing paragraph (optional)", {"fields": ["closing", "closing_reading"]}),
+        ("Checked by a clinician", {"fields": ["medical_reviewer", "reviewed_on", "next_review_due"]}),
+        ("Picture (optional)", {"classes": ["collapse"], "fields": ["hero_image", "hero_alt", "hero_credit"]}),
+        ("6. Publish", {"fields": ["topic", "tags", "author", "status", "published_at", "comments_open"]}),
+    ]
+    # Fieldsets by name and inlines by formset prefix, in the order the form shows them.
+    FORM_ORDER = [
+        "1. The source",
+        "2. Summary",
+        "sections",
+        "study",
+        "Closing paragraph (optional)",
+        "questions",
+        "review_answers",
+        "Checked by a clinician",
+        "Picture (optional)",
+        "6. Publish",
+        "corrections",
     ]
     readonly_fields = [
         "standfirst_reading", "opening_reading", "summary_reading", "closing_reading", "hype_check",
@@ -347,13 +440,12 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     ]  # fmt: skip
     inlines = [StudyFactsInline, SectionInline, QuestionInline, ReviewAnswerInline, CorrectionInline]
     prepopulated_fields = {"slug": ["headline"]}
+    # Seven columns fit a 1,280-pixel screen beside the filters; the rest is a filter or a click away.
     list_display = [
-        "headline", "kind", "evidence_stage", "status", "published_at", "is_live", "next_review_due",
-        "review_overdue", "topic", "reading_level", "hype_words_found", "comment_count", "page_link",
+        "headline", "status_in_words", "topic", "evidence_stage", "reading_level", "hype_words_found", "page_link",
     ]  # fmt: skip
     list_filter = [
-        "status", ReviewFilter, "kind", "evidence_stage", "topic", "author", "comments_open", ReadingLevelFilter,
-        HypeWordsFilter,
+        "status", ReviewFilter, "kind", "evidence_stage", "topic", "author", ReadingLevelFilter, HypeWordsFilter,
     ]  # fmt: skip
     list_select_related = ["topic", "author"]
     search_fields = ["headline", "standfirst", "summary", "source_publisher"]
@@ -364,6 +456,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
 
     class Media:
         css = {"all": ["css/admin-plain-language.css"]}
+        js = ["js/admin-error-summary.js", "js/admin-reorder.js"]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The form's parts in the order an editor works, and after a failed save a summary of every problem."""
+        adminform, inlines = context["adminform"], context["inline_admin_formsets"]
+        context["form_parts"] = form_parts(adminform, inlines, self.FORM_ORDER)
+        context["error_summary"] = error_summary(adminform.form, context["form_parts"]) if context.get("errors") else []
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_reading_target()
@@ -459,13 +559,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     def hype_words_found(self, article):
         return article.hype_words or "None"
 
-    @admin.display(boolean=True, description="Readers can see it")
-    def is_live(self, article):
-        return article.is_published()
-
-    @admin.display(boolean=True, description="Review overdue")
-    def review_overdue(self, article):
-        return article.is_review_overdue
+    @admin.display(description="Status", ordering="status")
+    def status_in_words(self, article):
+        """Draft, In review, Scheduled for 3 Dec 10:00, Published or Due for review: what readers get, in words."""
+        if article.is_scheduled:
+            return f"Scheduled for {timezone.localtime(article.published_at):%-d %b %H:%M}"
+        if article.is_review_overdue:
+            return "Due for review"
+        return article.get_status_display()
 
     # History, compare and restore: editors only. Moderators may view articles, but not their history.
 
@@ -632,7 +733,7 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contributor)
-class ContributorAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class ContributorAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "credentials", "affiliation"]
     search_fields = ["name", "credentials"]
     prepopulated_fields = {"slug": ["name"]}
@@ -645,7 +746,7 @@ class ContributorAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class TopicAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -673,7 +774,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(BulkDeleteClearsPages, admin.ModelAdmin):
+class GlossaryTermAdmin(SlugIsWebAddress, BulkDeleteClearsPages, admin.ModelAdmin):
     fields = ["term", "slug", "also_matches", "definition"]
     list_display = ["term", "also_matches", "updated_at", "glossary_link"]
     search_fields = ["term", "also_matches", "definition"]

@@ -1,6 +1,7 @@
 """Forms: editors' input that needs more checking than the model gives, and readers' searches."""
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html
@@ -8,7 +9,7 @@ from django.utils.html import format_html
 from . import search
 from .evidence import EvidenceStage, describe
 from .images import check_hero_image
-from .models import Article, ReviewAnswer
+from .models import Article, ArticleCorrection, Question, ReviewAnswer, Section
 
 
 class HeroImageField(forms.ImageField):
@@ -28,6 +29,19 @@ def https_by_default(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+# What editors may type in the longer text boxes, in words rather than the name of a markup language.
+FORMATTING_HELP = "For bold type put **two stars** around words; start a line with ### for a small heading."
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """Admin's date and time boxes, each with a name a screen reader announces (admin prints theirs as plain text)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = "Date"
+        self.widgets[1].attrs["aria-label"] = "Time"
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -41,10 +55,94 @@ class ArticleAdminForm(forms.ModelForm):
         ]  # fmt: skip
         field_classes = {"hero_image": HeroImageField}
         widgets = {
-            "standfirst": forms.Textarea(attrs={"rows": 3}),
-            "opening": forms.Textarea(attrs={"rows": 5}),
-            "summary": forms.Textarea(attrs={"rows": 10}),
-            "closing": forms.Textarea(attrs={"rows": 4}),
+            "headline": forms.TextInput(attrs={"class": "wide-input"}),
+            "slug": forms.TextInput(attrs={"class": "wide-input"}),
+            "source_headline": forms.TextInput(attrs={"class": "wide-input"}),
+            "source_url": forms.URLInput(attrs={"class": "wide-input"}),
+            "hero_alt": forms.TextInput(attrs={"class": "wide-input"}),
+            "standfirst": forms.Textarea(attrs={"rows": 3, "class": "wide-input"}),
+            "opening": forms.Textarea(attrs={"rows": 5, "class": "wide-input"}),
+            "summary": forms.Textarea(attrs={"rows": 10, "class": "wide-input"}),
+            "closing": forms.Textarea(attrs={"rows": 4, "class": "wide-input"}),
+            "published_at": LabelledSplitDateTime(),
+        }
+        # Words an editor uses, not the model's field names; no migration needed to change them.
+        labels = {
+            "kind": "Type of article",
+            "slug": "Web address",
+            "standfirst": "Standfirst (the line under the headline)",
+            "opening": "Opening paragraph",
+            "source_publisher": "Who published it",
+            "source_headline": "Their headline",
+            "source_url": "Link to their article",
+            "source_published_on": "Date they published it",
+            "evidence_stage": "How far the research has come",
+            "summary": "Summary of their reporting",
+            "closing": "Closing paragraph",
+            "hero_image": "Picture",
+            "hero_alt": "Describe the picture",
+            "hero_credit": "Picture credit",
+            "tags": "Tags",
+            "author": "Written by",
+            "medical_reviewer": "Checked by (clinician)",
+            "reviewed_on": "Date checked",
+            "next_review_due": "Check again by",
+            "status": "Status",
+            "published_at": "Publish on",
+            "comments_open": "Readers can comment",
+        }
+        help_texts = {
+            "slug": "Made from the headline as you type; readers see it in the address bar. "
+            "Avoid changing it once the article is published.",
+            "standfirst": "One plain paragraph, shown under the headline and on article cards.",
+            "opening": f"A short, warm opening addressed to the reader. {FORMATTING_HELP}",
+            "summary": "A faithful summary of what the source reported, in our words. "
+            f"Our own view belongs in the analysis below, never here. {FORMATTING_HELP}",
+            "closing": f"A warm last word to the reader. {FORMATTING_HELP}",
+            "tags": "Separate tags with commas, e.g. “Biologics, Clinical trials”.",
+        }
+
+
+# Sections and questions are put in order with Move up and Move down (static/js/admin-reorder.js);
+# the number box is what an editor without JavaScript uses instead.
+ORDER_LABEL = "Order"
+ORDER_HELP = "Lower numbers come first."
+
+
+class SectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["heading", "body", "position"]
+        widgets = {
+            "heading": forms.TextInput(attrs={"class": "wide-input"}),
+            "body": forms.Textarea(attrs={"rows": 8, "class": "wide-input"}),
+        }
+        labels = {"heading": "Section heading", "body": "Text", "position": ORDER_LABEL}
+        help_texts = {
+            "heading": "For example “What this means for you” or “Practical considerations for patients”.",
+            "body": FORMATTING_HELP,
+            "position": ORDER_HELP,
+        }
+
+
+class QuestionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "position"]
+        widgets = {"text": forms.TextInput(attrs={"class": "wide-input"})}
+        labels = {"text": "Question", "position": ORDER_LABEL}
+        help_texts = {"text": "One question, in the reader's voice.", "position": ORDER_HELP}
+
+
+class CorrectionAdminForm(forms.ModelForm):
+    class Meta:
+        model = ArticleCorrection
+        fields = ["kind", "published_at", "text"]
+        labels = {"kind": "Correction or update", "published_at": "Date readers see"}
+        widgets = {"published_at": LabelledSplitDateTime()}
+        help_texts = {
+            "text": "Say plainly what changed and why, e.g. “An earlier version said … It now says …”. "
+            + FORMATTING_HELP
         }
 
 

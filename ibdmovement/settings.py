@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "taggit",
+    "articles.apps.TagsConfig",  # django-taggit, named "Tags" in admin
     "csp",
     "reversion",
     "django_tasks",

@@ -5,9 +5,11 @@ bad file in front of readers.
 """
 
 import io
+import re
 import struct
 import zlib
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.messages import get_messages
@@ -527,3 +529,174 @@ class TestScheduling:
         assert "Preview, not published." in content
         assert "Scheduled to publish on 1 June 2099 at 09:30." in content
         assert f'href="/admin/articles/article/{scheduled.pk}/change/"' in content
+
+
+# The form and list a charity editor works in ------------------------------------------------------------
+
+
+class LabelledFields(HTMLParser):
+    """The form fields a person fills in, and which of them have a name a screen reader announces."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields, self.labelled, self.skip_depth, self.depth = [], set(), None, 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("tr", "div") and "empty-form" in (attrs.get("class") or "").split():
+            self.skip_depth = self.skip_depth or self.depth  # admin's template row, copied by its script
+        if tag not in ("input", "meta", "br", "img", "link"):
+            self.depth += 1
+        if tag == "label" and attrs.get("for"):
+            self.labelled.add(attrs["for"])
+        if self.skip_depth or tag not in ("input", "select", "textarea"):
+            return
+        if attrs.get("type") in ("hidden", "submit") or "disabled" in attrs:
+            return
+        self.fields.append(attrs.get("id"))
+        if attrs.get("aria-label"):
+            self.labelled.add(attrs.get("id"))
+
+    def handle_endtag(self, tag):
+        if tag not in ("input", "meta", "br", "img", "link"):
+            self.depth -= 1
+        if self.skip_depth is not None and self.depth <= self.skip_depth:
+            self.skip_depth = None
+
+    def unlabelled(self):
+        return [field for field in self.fields if field not in self.labelled]
+
+
+def unlabelled_fields(content):
+    parser = LabelledFields()
+    parser.feed(content)
+    assert len(parser.fields) > 30
+    return parser.unlabelled()
+
+
+def test_the_add_form_follows_the_order_an_editor_works_in(editor_client):
+    content = editor_client.get(ADD_URL).content.decode()
+
+    headings = [
+        "1. The source",
+        "2. Summary",
+        "3. Analysis and practical considerations",
+        "4. Questions for your healthcare team",
+        "5. Review checklist",
+        "6. Publish",
+    ]
+    places = [content.index(heading) for heading in headings]
+    assert places == sorted(places)
+    assert content.index('name="source_url"') < content.index('name="summary"') < content.index("sections-0-body")
+
+
+def test_every_box_in_the_add_form_has_a_label(editor_client):
+    content = editor_client.get(ADD_URL).content.decode()
+
+    assert unlabelled_fields(content) == []
+
+
+def test_every_box_in_the_change_form_has_a_label(
+    editor_client, make_article, make_section, make_question, answer_review_checklist
+):
+    article = answer_review_checklist(make_article())
+    make_section(article)
+    make_question(article)
+
+    content = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+    assert unlabelled_fields(content) == []
+
+
+def test_the_add_form_speaks_plainly(editor_client):
+    content = editor_client.get(ADD_URL).content.decode()
+
+    assert "Web address" in content
+    for jargon in ("Markdown", "Slug", "Position", "Taggit"):
+        assert jargon not in content
+    assert re.search(r'<input type="text" name="headline" class="wide-input"', content)
+    # Admin's own script fills the web address in from the headline as the editor types.
+    assert "&quot;#id_slug&quot;" in content and "&quot;#id_headline&quot;" in content
+
+
+def test_a_failed_save_lists_every_problem_at_the_top_linked_to_its_field(editor_client, topic, author, media_root):
+    data = article_form_data(topic, author, source_url="", headline="")
+    data = with_inline_rows(data, "sections", [{"heading": "What it means", "body": "", "position": 1}])
+
+    response = editor_client.post(ADD_URL, data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    summary = content[content.index('class="error-summary"') : content.index("</ul>", content.index("error-summary"))]
+    assert content.index('class="error-summary"') < content.index('name="kind"')
+    assert 'href="#id_headline">Headline: This field is required.</a>' in summary
+    assert 'href="#id_source_url">Link to their article: Link to the original article.' in summary
+    assert 'href="#id_sections-0-body">Section 1: Text: This field is required.</a>' in summary
+    assert 'tabindex="-1"' in content.split('class="error-summary"')[1].split(">")[0]
+    assert_nothing_saved(media_root)
+
+
+def test_a_failed_save_names_the_checklist_question_with_a_problem(editor_client, topic, author):
+    rows = [{"answer": "yes"}] * 9 + [{"answer": "no", "note": ""}]
+    data = with_inline_rows(article_form_data(topic, author), "review_answers", rows)
+
+    content = editor_client.post(ADD_URL, data).content.decode()
+
+    assert 'href="#id_review_answers-9-note">Checklist, “More than a press release”: Note:' in content
+
+
+def test_checklist_rows_have_no_delete_box_or_icon(editor_client, make_article, answer_review_checklist):
+    article = answer_review_checklist(make_article())
+
+    for url in (ADD_URL, f"/admin/articles/article/{article.pk}/change/"):
+        content = editor_client.get(url).content.decode()
+        checklist = content[content.index('id="review_answers-group"') - 200 : content.index('id="corrections-group"')]
+        assert "review_answers-0-DELETE" not in checklist
+        # Admin's inline script adds a delete icon to every new row; the checklist leaves the script out.
+        assert "js-inline-admin-formset" not in checklist.split('id="review_answers-group"')[0].rsplit("<div", 1)[1]
+
+
+def test_sections_and_questions_can_be_moved_up_and_down(editor_client):
+    content = editor_client.get(ADD_URL).content.decode()
+
+    assert "js/admin-reorder.js" in content
+    assert content.count("reorderable") == 2  # sections and questions
+    assert 'name="sections-0-position"' in content  # the fallback without the script
+
+
+def test_the_article_list_says_each_status_in_words_in_seven_columns(editor_client, make_article):
+    make_article(headline="Still a draft", status=Article.Status.DRAFT, published_at=None)
+    make_article(headline="Out tomorrow", published_at=datetime(2099, 12, 3, 10, 0, tzinfo=UTC))
+    make_article(headline="Out now", published_at=timezone.now() - timedelta(days=2))
+    make_article(headline="Old news", published_at=timezone.now() - timedelta(days=800), reviewed_on=None,
+                 next_review_due=timezone.localdate() - timedelta(days=1))  # fmt: skip
+
+    response = editor_client.get(CHANGELIST_URL)
+
+    content = response.content.decode()
+    assert len(response.context["cl"].list_display) <= 1 + 7  # the tick box for actions, and seven columns
+    statuses = {
+        "Still a draft": "Draft",
+        "Out tomorrow": "Scheduled for 3 Dec 10:00",
+        "Out now": "Published",
+        "Old news": "Due for review",
+    }
+    for headline, status in statuses.items():
+        row = content[content.index(headline) : content.index("</tr>", content.index(headline))]
+        assert f'<td class="field-status_in_words">{status}</td>' in row
+
+
+def test_the_admin_menu_names_no_library(editor_client):
+    content = editor_client.get("/admin/").content.decode()
+
+    shown = re.sub(r"<[^>]+>", " ", content)  # what an editor reads, without the markup
+    assert "taggit" not in shown.lower()
+    assert ">Tags</a>" in content
+
+
+@pytest.mark.parametrize("model", ["contributor", "topic", "glossaryterm"])
+def test_every_web_address_is_called_so(editor_client, model):
+    content = editor_client.get(f"/admin/articles/{model}/add/").content.decode()
+
+    assert "Web address:" in content
+    assert "Slug" not in content
