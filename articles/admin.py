@@ -271,7 +271,10 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     # Fieldsets marked "after-inlines" are drawn below the inlines, by
     # templates/admin/articles/article/change_form.html, to match the page.
     fieldsets = [
-        (None, {"fields": ["kind", "headline", "slug", "standfirst", "standfirst_reading", "hype_check"]}),
+        (
+            None,
+            {"fields": ["kind", "headline", "slug", "standfirst", "standfirst_reading", "key_points", "hype_check"]},
+        ),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_credit"]}),
         ("Opening", {"fields": ["opening", "opening_reading"]}),
         (
@@ -298,7 +301,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
                     "about each stage</a> (opens in a new tab).",
                     reverse_lazy("articles:research_stages"),
                 ),
-                "fields": ["evidence_stage"],
+                "fields": ["evidence_stage", "evidence_sentence"],
             },
         ),
         ("Closing", {"classes": ["after-inlines"], "fields": ["closing", "closing_reading"]}),
@@ -616,6 +619,8 @@ class HypeWordAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    autocomplete_fields = ["featured_article"]  # published articles only (the field's limit_choices_to)
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)
 

@@ -33,9 +33,9 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         formfield_callback = https_by_default
         fields = [
-            "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
+            "kind", "headline", "slug", "standfirst", "key_points", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",
-            "evidence_stage",
+            "evidence_stage", "evidence_sentence",
             "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "next_review_due", "status",
             "published_at", "comments_open",
         ]  # fmt: skip
@@ -45,7 +45,28 @@ class ArticleAdminForm(forms.ModelForm):
             "opening": forms.Textarea(attrs={"rows": 5}),
             "summary": forms.Textarea(attrs={"rows": 10}),
             "closing": forms.Textarea(attrs={"rows": 4}),
+            "key_points": forms.Textarea(attrs={"rows": 5}),
+            "evidence_sentence": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_stage_sentence()
+
+    def offer_stage_sentence(self):
+        """Show the chosen stage's own sentence in the empty box and under it: editors adjust it, not start afresh.
+
+        A placeholder, not a value: left empty, the article keeps following its stage's sentence.
+        """
+        field = self.fields.get("evidence_sentence")
+        stage = describe(self.instance.evidence_stage)
+        if field is None or stage is None:
+            return
+        field.widget.attrs["placeholder"] = stage.meaning
+        field.help_text = (
+            f"Left empty, readers see the stage's own sentence: “{stage.meaning}” Adjust it only when that isn't "
+            "quite true for this story, and check it again if you change the stage. Plain text."
+        )
 
 
 class CompareRevisionsForm(forms.Form):

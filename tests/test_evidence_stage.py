@@ -45,8 +45,24 @@ def test_every_stage_has_a_label_a_sentence_for_readers_and_an_explanation():
         assert len(stage.explanation) > len(stage.meaning)
 
 
-def test_the_early_trial_sentence_says_it_is_not_available_yet():
-    assert STAGES["early-trial"].meaning.startswith("A treatment at this stage is not available from your doctor yet")
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_no_stage_sentence_claims_a_treatment_is_unavailable_unless_the_stage_is_about_a_new_one(stage):
+    """Issue 12: a vitamin D trial was told vitamin D "is not yet approved or available from your doctor".
+
+    Only the stages of a new treatment's road may say it can't be had yet; the trial and early stages are
+    picked for studies of treatments in use too, so their sentences must not say so.
+    """
+    meaning = STAGES[stage].meaning.lower()
+    for claim in ["not yet approved", "not available", "not yet available", "can't prescribe", "cannot prescribe"]:
+        assert claim not in meaning
+
+
+def test_a_trial_of_a_treatment_already_available_has_its_own_stage_that_says_so():
+    stage = STAGES[EvidenceStage.AVAILABLE_TREATMENT]
+
+    assert stage.label == "New evidence about a treatment already available"
+    assert "already get" in stage.meaning
+    assert "team" in stage.meaning  # don't change anything on your own
 
 
 # The publishing rule -----------------------------------------------------------
