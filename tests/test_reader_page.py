@@ -89,6 +89,8 @@ class TestFeaturedArticle:
         published = make_article(headline="Live")
         draft = Article.objects.get(headline="A draft")
         client.force_login(editor)
+        form = client.get("/admin/articles/sitesettings/1/change/").content.decode()
+        assert 'name="featured_article"' in form
 
         response = client.post(
             "/admin/articles/sitesettings/1/change/",
@@ -120,6 +122,13 @@ class TestTopicIntroduction:
         assert '<h2 id="topic-introduction-heading">About Treatments</h2>' in intro
         assert "<strong>calm</strong>" in intro
         assert "<script>" not in intro
+
+    def test_editors_write_it_in_admin(self, client, editor):
+        client.force_login(editor)
+
+        form = client.get(f"/admin/articles/topic/{Topic.objects.get(slug='treatments').pk}/change/")
+
+        assert 'name="introduction"' in form.content.decode()
 
     def test_a_topic_without_an_introduction_shows_no_box(self, client, db):
         Topic.objects.filter(slug="treatments").update(introduction="", introduction_html="")
