@@ -394,6 +394,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
                     "source_url",
                     "source_published_on",
                     "evidence_stage",
+                    "evidence_sentence",
                 ],
             },
         ),
@@ -406,6 +407,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
                     "slug",
                     "standfirst",
                     "standfirst_reading",
+                    "key_points",
                     "hype_check",
                     "sentences_to_shorten",
                     "opening",
@@ -766,6 +768,8 @@ class HypeWordAdmin(admin.ModelAdmin):
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
+    autocomplete_fields = ["featured_article"]  # published articles only (the field's limit_choices_to)
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists() and super().has_add_permission(request)
 

@@ -47,9 +47,9 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         formfield_callback = https_by_default
         fields = [
-            "kind", "headline", "slug", "standfirst", "hero_image", "hero_alt", "hero_credit", "opening",
+            "kind", "headline", "slug", "standfirst", "key_points", "hero_image", "hero_alt", "hero_credit", "opening",
             "source_publisher", "source_headline", "source_url", "source_published_on", "summary",
-            "evidence_stage",
+            "evidence_stage", "evidence_sentence",
             "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "next_review_due", "status",
             "published_at", "comments_open",
         ]  # fmt: skip
@@ -64,6 +64,8 @@ class ArticleAdminForm(forms.ModelForm):
             "opening": forms.Textarea(attrs={"rows": 5, "class": "wide-input"}),
             "summary": forms.Textarea(attrs={"rows": 10, "class": "wide-input"}),
             "closing": forms.Textarea(attrs={"rows": 4, "class": "wide-input"}),
+            "key_points": forms.Textarea(attrs={"rows": 5, "class": "wide-input"}),
+            "evidence_sentence": forms.Textarea(attrs={"rows": 2, "class": "wide-input"}),
             "published_at": LabelledSplitDateTime(),
         }
         # Words an editor uses, not the model's field names; no migration needed to change them.
@@ -77,6 +79,8 @@ class ArticleAdminForm(forms.ModelForm):
             "source_url": "Link to their article",
             "source_published_on": "Date they published it",
             "evidence_stage": "How far the research has come",
+            "evidence_sentence": "What this stage means for readers",
+            "key_points": "Key points",
             "summary": "Summary of their reporting",
             "closing": "Closing paragraph",
             "hero_image": "Picture",
@@ -144,6 +148,25 @@ class CorrectionAdminForm(forms.ModelForm):
             "text": "Say plainly what changed and why, e.g. “An earlier version said … It now says …”. "
             + FORMATTING_HELP
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_stage_sentence()
+
+    def offer_stage_sentence(self):
+        """Show the chosen stage's own sentence in the empty box and under it: editors adjust it, not start afresh.
+
+        A placeholder, not a value: left empty, the article keeps following its stage's sentence.
+        """
+        field = self.fields.get("evidence_sentence")
+        stage = describe(self.instance.evidence_stage)
+        if field is None or stage is None:
+            return
+        field.widget.attrs["placeholder"] = stage.meaning
+        field.help_text = (
+            f"Left empty, readers see the stage's own sentence: “{stage.meaning}” Adjust it only when that isn't "
+            "quite true for this story, and check it again if you change the stage. Plain text."
+        )
 
 
 class CompareRevisionsForm(forms.Form):

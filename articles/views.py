@@ -28,7 +28,12 @@ def paginate(request, queryset):
 @cache_for_readers
 def home(request):
     page = paginate(request, Article.objects.published().for_cards())
-    return render(request, "articles/home.html", {"page": page})
+    context = {"page": page}
+    if page.number == 1:
+        featured = Article.objects.featured()
+        context["featured"] = featured
+        context["latest"] = [article for article in page.object_list if article != featured]
+    return render(request, "articles/home.html", context)
 
 
 @cache_for_readers

@@ -1,6 +1,6 @@
 """
 Readers on a phone (issue 12) in a real Chromium: the header's height at 390 by 844, search one tap away
-without script, "On this page" at the top of the article, and the message where a member lands after
+without script, "On this page" and the key points at the top of the article, and the message where a member lands after
 posting, at 390 and 1,280 px. axe finds nothing; the screenshots are saved to look at in tests/screenshots/.
 """
 
@@ -63,6 +63,8 @@ def test_on_this_page_jumps_to_each_part_without_script(demo_site, browser):
     page.goto(demo_site.url + STOMP2)
     SCREENSHOTS.mkdir(exist_ok=True)
     top = {"x": 0, "y": 0, "width": 390, "height": 2000}
+    key_points = page.get_by_role("region", name="Key points").bounding_box()
+    assert key_points["y"] + key_points["height"] < top["height"]  # the screenshot shows it whole
     page.screenshot(path=SCREENSHOTS / "phone-article-top-view-390.png", clip=top, full_page=True)
     no_violations(audit(page, "phone-article", 390), "article at 390px")
 
@@ -77,7 +79,7 @@ def test_on_this_page_jumps_to_each_part_without_script(demo_site, browser):
         page.goto(demo_site.url + STOMP2)
         contents.get_by_role("link", name=name, exact=True).click()
         target = page.locator(page.url[page.url.index("#") :])
-        assert 0 <= target.bounding_box()["y"] < 100, name
+        assert -1 < target.bounding_box()["y"] < 100, name  # a scroll lands on whole pixels, layout need not
 
 
 @pytest.mark.parametrize("width", [390, 1280])

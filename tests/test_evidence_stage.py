@@ -45,8 +45,24 @@ def test_every_stage_has_a_label_a_sentence_for_readers_and_an_explanation():
         assert len(stage.explanation) > len(stage.meaning)
 
 
-def test_the_early_trial_sentence_says_it_is_not_available_yet():
-    assert STAGES["early-trial"].meaning.startswith("A treatment at this stage is not available from your doctor yet")
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_no_stage_sentence_claims_a_treatment_is_unavailable_unless_the_stage_is_about_a_new_one(stage):
+    """Issue 12: a vitamin D trial was told vitamin D "is not yet approved or available from your doctor".
+
+    Only the stages of a new treatment's road may say it can't be had yet; the trial and early stages are
+    picked for studies of treatments in use too, so their sentences must not say so.
+    """
+    meaning = STAGES[stage].meaning.lower()
+    for claim in ["not yet approved", "not available", "not yet available", "can't prescribe", "cannot prescribe"]:
+        assert claim not in meaning
+
+
+def test_a_trial_of_a_treatment_already_available_has_its_own_stage_that_says_so():
+    stage = STAGES[EvidenceStage.AVAILABLE_TREATMENT]
+
+    assert stage.label == "New evidence about a treatment already available"
+    assert "already get" in stage.meaning
+    assert "team" in stage.meaning  # don't change anything on your own
 
 
 # The publishing rule -----------------------------------------------------------
@@ -480,3 +496,80 @@ def test_the_migration_keeps_known_stages_and_holds_back_published_research_it_c
     }
     assert stages["stem-cell-therapy-perianal-fistulas-stomp2"] == "randomised-trial"
     assert stages["other-published-research"] == ""
+
+
+# The editor's own sentence for one article (issue 12) ------------------------------------
+
+ADJUSTED = "This trial compared two medicines you can already get, to see which suits more people."
+
+
+class TestAdjustedSentence:
+    def test_an_adjusted_sentence_replaces_the_stages_own_beside_the_badge(self, client, make_article):
+        article = make_article(evidence_stage=RANDOMISED, evidence_sentence=ADJUSTED)
+
+        content = client.get(article.get_absolute_url()).content.decode()
+
+        header = re.search(r'<header class="article__header">.*?</header>', content, re.S).group()
+        assert "Evidence stage: <strong>Larger randomised trial</strong>" in header
+        assert escape(ADJUSTED) in header
+        assert escape(STAGES["randomised-trial"].meaning) not in content
+
+    def test_a_blank_sentence_shows_the_stages_own(self, client, make_article):
+        article = make_article(evidence_stage=RANDOMISED, evidence_sentence="   ")
+
+        content = client.get(article.get_absolute_url()).content.decode()
+
+        assert escape(STAGES["randomised-trial"].meaning) in content
+
+    def test_the_preview_shows_the_adjusted_sentence(self, client, editor, make_article):
+        article = make_article(status=Article.Status.DRAFT, published_at=None, evidence_sentence=ADJUSTED)
+        client.force_login(editor)
+
+        content = client.get(article.get_absolute_url()).content.decode()
+
+        assert "Preview, not published." in content
+        assert escape(ADJUSTED) in content
+
+    def test_a_sentence_without_a_stage_is_refused(self, build_article):
+        article = build_article(kind=Article.Kind.FEATURE, evidence_stage="", evidence_sentence=ADJUSTED)
+
+        with pytest.raises(ValidationError) as raised:
+            article.full_clean()
+
+        assert "evidence_sentence" in raised.value.message_dict
+
+    def test_the_change_form_offers_the_stages_own_sentence_first(self, editor_client, make_article):
+        article = make_article(evidence_stage=EARLY)
+
+        content = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+
+        field = re.search(r'<textarea name="evidence_sentence"[^>]*>', content).group()
+        assert f'placeholder="{escape(STAGES["early-trial"].meaning)}"' in field
+        assert f"own sentence: “{STAGES['early-trial'].meaning}”" in content  # in the help under the box
+
+    def test_the_plain_language_checks_read_the_adjusted_sentence(self, make_article):
+        from articles.models import HypeWord
+
+        article = make_article(evidence_sentence="A breakthrough that doctors can already offer.")
+
+        check = article.plain_language_check(7, HypeWord.objects.pairs())
+
+        assert "Evidence stage sentence" in [label for label, _ in check.parts]
+        assert [(match.word, match.where) for match in check.hype] == [("breakthrough", "Evidence stage sentence")]
+        assert Article.objects.get(pk=article.pk).hype_words == "breakthrough"
+
+
+def test_the_research_stages_page_explains_the_stage_for_treatments_already_available(client, db):
+    content = client.get("/research-stages/").content.decode()
+
+    stage = STAGES["available-treatment"]
+    assert '<section id="stage-available-treatment"' in content
+    assert escape(stage.explanation) in content
+    assert "editors adjust it on that article" in content
+
+
+def test_existing_articles_keep_their_stage_through_the_migration(make_article):
+    article = make_article(evidence_stage=RANDOMISED)
+
+    assert Article.objects.get(pk=article.pk).evidence_stage == "randomised-trial"
+    assert "available-treatment" in EvidenceStage.values

@@ -345,9 +345,8 @@ class TestFeeds:
         topic_page = client.get("/topics/treatments/").content.decode()
         tag_page = client.get("/tags/stem-cells/").content.decode()
 
-        assert '<a href="/feeds/topics/treatments.rss">RSS feed</a>' in topic_page
-        assert '<a href="/feeds/topics/treatments.atom">Atom feed</a>' in topic_page
-        assert '<a href="/feeds/tags/stem-cells.rss">RSS feed</a>' in tag_page
+        assert '<a href="/feeds/topics/treatments.rss">Get updates (RSS)</a>' in topic_page
+        assert '<a href="/feeds/tags/stem-cells.rss">Get updates (RSS)</a>' in tag_page
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -414,7 +414,10 @@ def test_editor_sees_hype_words_with_suggestions_in_the_form(editor_client, make
 def test_form_says_when_no_hype_words_are_found(editor_client, make_article):
     content = editor_client.get(change_url(make_article())).content.decode()
 
-    assert "No hype words in the headline, standfirst, opening or summary." in content
+    nothing_found = (
+        "No hype words in the headline, evidence stage sentence, standfirst, key points, opening or summary."
+    )
+    assert nothing_found in content
 
 
 def test_the_target_setting_moves_the_flags(editor_client, make_article):

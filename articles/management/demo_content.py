@@ -57,6 +57,12 @@ STOMP2 = {
     "source_published_on": datetime.date(2026, 11, 18),
     # Phase 2, randomised, double-blind and placebo-controlled; not yet approved.
     "evidence_stage": "randomised-trial",
+    "key_points": "109 people with perianal fistulas that were hard to treat had an injection of AU-101 or "
+    "a placebo.\n"
+    "More fistulas healed with AU-101, checked by a doctor and on an MRI scan after 24 weeks.\n"
+    "No new safety worries were found.\n"
+    "AU-101 is still being tested, so your doctor can't offer it yet.\n"
+    "Keep to your current treatment, and ask your team whether a trial could suit you.",
     "summary": "Researchers have reported results from **STOMP2**, a trial of AU-101 in 109 people "
     "with Crohn's perianal fistulas. Their fistulas had been hard to treat. The trial ran at several medical centres. "
     "It was randomised, double-blind and placebo-controlled. So people were put in groups by chance, and neither they "
@@ -198,6 +204,10 @@ FATIGUE = {
     "headline": "Fatigue and IBD: why it happens and what can help",
     "standfirst": "Many people with Crohn's or colitis feel worn out, even when the disease is quiet. It is common, "
     "but it is not talked about much. Some causes can be found and treated.",
+    "key_points": "Many people with IBD feel tired, even when their gut is calm.\n"
+    "Some causes can be found with a blood test and treated, such as low iron.\n"
+    "Poor sleep, low mood and some medicines can add to it.\n"
+    "Tell your team how tired you feel: it is a real symptom, not a weakness.",
     "opening": "Fatigue with IBD is not ordinary tiredness. Many people describe it as a heaviness "
     "that sleep doesn't fix. It can make work, study and family life hard. If that sounds familiar, you are far from "
     "alone, and it is worth raising with your team.",
@@ -259,6 +269,10 @@ TRIAL_WORDS = {
     "headline": "Randomised, double-blind, placebo-controlled: what the words in a trial report mean",
     "standfirst": "News about IBD treatments is full of research terms. A short guide to what they mean, and why "
     "they help you judge how much a result can be trusted.",
+    "key_points": "Randomised means people are put into groups by chance, so the groups are alike.\n"
+    "Double-blind means no one knows who had which treatment until the end.\n"
+    "Placebo-controlled means one group had a dummy treatment to compare against.\n"
+    "Together they make it much less likely that a result is a fluke.",
     "opening": "You may read that a trial was *randomised, double-blind and placebo-controlled*. Each "
     "of those words tells you about a step the researchers took. Together, they show how hard the team worked to make "
     "sure the result was real. They help rule out chance, and the pull of what people hope to see.",
@@ -366,6 +380,35 @@ DRAFT_NEEDS_EDITING = {
 }
 
 ARTICLES = [TRIAL_WORDS, FATIGUE, STOMP2, APPOINTMENT, DRAFT_NEEDS_EDITING]
+# The article editors chose for the top of the home page.
+FEATURED = STOMP2["slug"]
+
+# A short introduction for each topic page, by the topic's slug (Markdown).
+TOPIC_INTRODUCTIONS = {
+    "crohns-disease": "Crohn's disease is a lifelong condition in which parts of the gut become inflamed. It can "
+    "affect any part, from the mouth to the bottom, most often the end of the small bowel. It tends to come and "
+    "go: there are flares, when symptoms such as pain, diarrhoea and tiredness get worse, and calmer times, "
+    "called remission.\n\n"
+    "There is no cure yet, but medicines, diet support and sometimes surgery help most people live well. Here "
+    "we explain new research and what it may mean for you.",
+    "ulcerative-colitis": "Ulcerative colitis is a lifelong condition in which the lining of the large bowel "
+    "(the colon and rectum) becomes inflamed and can form ulcers. Common signs are diarrhoea with blood, an "
+    "urgent need to go and tiredness. Like Crohn's disease, it tends to flare up and then settle.\n\n"
+    "Treatments range from tablets and enemas to injections and, for some people, surgery. Here we explain new "
+    "research and what it may mean for you.",
+    "treatments": "There are many treatments for Crohn's and colitis, and new ones arrive every few years. "
+    "Some calm the gut's inflammation, some ease symptoms, and surgery can help when medicines are not "
+    "enough.\n\n"
+    "Here we explain how treatments are tested, what a new result means, and what to ask your team. Please "
+    "never stop or change a treatment because of something you read here.",
+    "research": "Research is how we learn which treatments work and for whom. A single study is rarely the "
+    "whole story: it matters how it was done, how many people took part and how far the work has come.\n\n"
+    "Here we explain studies in plain words, and the terms you will meet in research news.",
+    "living-with-ibd": "IBD is more than a gut condition. It can affect work, study, food, sleep, energy, "
+    "mood and relationships, and the people around you may not see it.\n\n"
+    "Here we share practical help for everyday life, and what research says about things like fatigue and "
+    "diet.",
+}
 
 # The demo glossary: (term, slug, also matches, plain-language definition in Markdown).
 # Starter words for the demo only; on a real site editors write and review their own.

@@ -13,7 +13,7 @@ import reversion
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
@@ -37,6 +37,16 @@ class ArticleQuerySet(DerivedQuerySet, SearchableQuerySet, PlainLanguageQuerySet
     def published(self):
         """What readers may see: published, and its publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def featured(self):
+        """The home page's featured article: the editors' choice while readers can see it, else the newest."""
+        return (
+            self.published()
+            .for_cards()
+            .annotate(is_chosen=Exists(SiteSettings.objects.filter(pk=1, featured_article=OuterRef("pk"))))
+            .order_by("-is_chosen", "-published_at", "-id")
+            .first()
+        )
 
     def for_cards(self):
         """Everything an article card shows, in one query."""
@@ -69,6 +79,21 @@ class ArticleQuerySet(DerivedQuerySet, SearchableQuerySet, PlainLanguageQuerySet
 
 
 REVIEW_INTERVAL_MONTHS = 12
+KEY_POINTS = range(3, 6)  # how many key points a box holds: a few a tired reader can take in
+
+
+def key_point_lines(text):
+    """The key points an editor wrote, one a line; bullets they typed ("-", "*", "•") are not part of the point."""
+    return [line.strip().lstrip("-*•").strip() for line in text.splitlines() if line.strip().lstrip("-*•").strip()]
+
+
+def validate_key_points(text):
+    count = len(key_point_lines(text))
+    if count and count not in KEY_POINTS:
+        raise ValidationError(
+            f"Give {KEY_POINTS.start} to {KEY_POINTS.stop - 1} key points, one a line (there are {count}).",
+            code="key_point_count",
+        )
 
 
 def months_after(day, months):
@@ -124,6 +149,20 @@ class Article(
         help_text="How far the evidence in the reporting has come. Readers see it as a badge with the headline, "
         "with a plain sentence of what it means for them. Required before research news can be published; "
         "if a story covers several studies, choose the stage of the main one.",
+    )
+    evidence_sentence = models.TextField(
+        "evidence stage sentence",
+        max_length=300,
+        blank=True,
+        help_text="Plain text. Leave empty to show the stage's own sentence next to the badge. Adjust it only when "
+        "that sentence isn't quite true for this story, in one or two plain sentences.",
+    )
+    key_points = models.TextField(
+        max_length=1000,
+        blank=True,
+        validators=[validate_key_points],
+        help_text="Plain text, one point per line: 3 to 5 short points a reader should take away. "
+        "Shown near the top of the article.",
     )
     summary = models.TextField(
         blank=True,
@@ -297,6 +336,8 @@ class Article(
                 errors["hero_alt"] = "Describe the image for people who can't see it."
             if not self.hero_credit.strip():
                 errors["hero_credit"] = "Say who made the image."
+        if self.evidence_sentence.strip() and not self.evidence_stage:
+            errors["evidence_sentence"] = "Choose the evidence stage too: the sentence is shown with its badge."
         if self.medical_reviewer_id and not self.reviewed_on:
             errors["reviewed_on"] = "Give the date the medical reviewer checked the article."
         if self.next_review_due and self.reviewed_on and self.next_review_due < self.reviewed_on:
@@ -372,6 +413,16 @@ class Article(
     def evidence(self):
         """The evidence stage with its plain-language meaning, for the badge; None when not set."""
         return describe(self.evidence_stage)
+
+    @property
+    def evidence_meaning(self):
+        """What the stage means for readers of this story: the editor's adjusted sentence, else the stage's own."""
+        stage = self.evidence
+        return (self.evidence_sentence.strip() or stage.meaning) if stage else ""
+
+    @property
+    def key_point_list(self):
+        return key_point_lines(self.key_points)
 
     @property
     def has_source(self):

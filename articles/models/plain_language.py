@@ -115,7 +115,8 @@ class PlainLanguageQuerySet:
         """Store the hype words found again, after the list changed."""
         hype_words = HypeWord.objects.pairs()
         changed = []
-        fields = ["pk", "headline", "standfirst", "opening_html", "summary_html", "hype_words"]
+        fields = ["pk", "headline", "evidence_sentence", "standfirst", "key_points", "opening_html", "summary_html"]
+        fields.append("hype_words")
         for article in self.only(*fields).iterator(chunk_size=500):
             found = article.hype_words_text(article.hype_matches(hype_words, rendered=True))
             if found != article.hype_words:
@@ -129,12 +130,22 @@ class ArticlePlainLanguage:
 
     def text_parts(self, sections, questions):
         """(label, Markdown) of every part an editor writes, in page order; questions count as one part."""
-        parts = [("Standfirst", self.standfirst), ("Opening", self.opening), ("Summary", self.summary)]
+        parts = [
+            ("Evidence stage sentence", self.evidence_sentence),  # only when adjusted: the stages' own are checked
+            ("Standfirst", self.standfirst),
+            ("Key points", self.key_points_as_sentences()),
+            ("Opening", self.opening),
+            ("Summary", self.summary),
+        ]
         parts += [(f"Section “{section.heading}”", section.body) for section in sections]
         if questions:
             parts.append(("Questions", "\n\n".join(question.text for question in questions)))
         parts.append(("Closing", self.closing))
         return parts
+
+    def key_points_as_sentences(self):
+        """The key points as separate sentences, for the reading level: a point without a full stop still ends."""
+        return "\n\n".join(point if point[-1] in ".?!" else f"{point}." for point in self.key_point_list)
 
     def plain_language_check(self, target, hype_words, sections=None, questions=None):
         """The figures editors see; ``sections`` and ``questions`` default to the article's own (prefetched)."""
@@ -150,7 +161,8 @@ class ArticlePlainLanguage:
         )
 
     def hype_matches(self, hype_words, rendered=False):
-        """Hype words in what readers see first: headline, standfirst, opening and summary.
+        """Hype words in what readers see first: headline, evidence sentence, standfirst, key points, opening
+        and summary.
 
         ``rendered`` reads the opening and summary from their stored HTML, which is quicker
         for checking every article again but only right for an article as saved.
@@ -161,7 +173,9 @@ class ArticlePlainLanguage:
             opening, summary = readability.plain_text(self.opening), readability.plain_text(self.summary)
         texts = [
             ("Headline", self.headline),  # plain text fields: nothing to render
+            ("Evidence stage sentence", self.evidence_sentence),
             ("Standfirst", self.standfirst),
+            ("Key points", "\n".join(self.key_point_list)),
             ("Opening", opening),
             ("Summary", summary),
         ]

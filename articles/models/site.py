@@ -57,6 +57,12 @@ class Topic(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True, help_text="One or two sentences shown on the topic page.")
+    introduction = models.TextField(
+        blank=True,
+        help_text="Markdown. A short, plain introduction to the condition or subject, written by an editor: "
+        "shown on the topic page above its articles.",
+    )
+    introduction_html = models.TextField(editable=False, default="")
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
 
     class Meta:
@@ -66,6 +72,7 @@ class Topic(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.introduction_html = render_markdown(self.introduction)
         renamed = self.pk is not None and Topic.objects.filter(pk=self.pk).exclude(name=self.name).exists()
         super().save(*args, **kwargs)
         if renamed:  # its articles are found by the topic's name
@@ -94,6 +101,16 @@ class SiteSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(18)],
         help_text="The Flesch-Kincaid grade that article text should stay at or below: 7 is about age 11 to 12. "
         "Editors see a warning beside text above it; it never stops an article being saved.",
+    )
+    featured_article = models.ForeignKey(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"status": "published"},
+        help_text="The article at the top of the home page. Left empty, or while the chosen one is unpublished "
+        "or scheduled, the newest published article is featured.",
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from articles.management.demo_content import ARTICLES, CONTRIBUTORS, GLOSSARY
+from articles.management.demo_content import ARTICLES, CONTRIBUTORS, FEATURED, GLOSSARY, TOPIC_INTRODUCTIONS
 from articles.models import (
     Article,
     ArticleCorrection,
@@ -27,6 +27,7 @@ from articles.models import (
     Question,
     ReviewAnswer,
     Section,
+    SiteSettings,
     StudyFacts,
     Topic,
 )
@@ -47,6 +48,23 @@ class Command(BaseCommand):
             self.ensure_article(data, contributors)
         for term, slug, also_matches, definition in GLOSSARY:
             self.ensure_term(term, slug, also_matches, definition)
+        for slug, introduction in TOPIC_INTRODUCTIONS.items():
+            self.ensure_topic_introduction(slug, introduction)
+        self.ensure_featured(FEATURED)
+
+    def ensure_topic_introduction(self, slug, introduction):
+        """Introduce a topic that has no introduction yet; an editor's own is left alone."""
+        topic = Topic.objects.filter(slug=slug, introduction="").first()
+        if topic is not None:
+            topic.introduction = introduction
+            topic.save()
+
+    def ensure_featured(self, slug):
+        """Feature the demo's main article, unless editors already chose one."""
+        settings = SiteSettings.load()
+        if settings.featured_article_id is None:
+            settings.featured_article = Article.objects.get(slug=slug)
+            settings.save()
 
     def ensure_contributor(self, data):
         contributor, _ = Contributor.objects.get_or_create(slug=data["slug"], defaults=data)
@@ -92,6 +110,8 @@ class Command(BaseCommand):
             **{key: data.get(key, "") for key in ("source_publisher", "source_headline", "source_url", "summary")},
             source_published_on=data.get("source_published_on"),
             evidence_stage=data.get("evidence_stage", ""),
+            evidence_sentence=data.get("evidence_sentence", ""),
+            key_points=data.get("key_points", ""),
         )
         if data["hero_seed"] is not None:
             article.hero_image.save(
