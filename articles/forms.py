@@ -106,6 +106,25 @@ class ArticleAdminForm(forms.ModelForm):
             "tags": "Separate tags with commas, e.g. “Biologics, Clinical trials”.",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer_stage_sentence()
+
+    def offer_stage_sentence(self):
+        """Show the chosen stage's own sentence in the empty box and under it: editors adjust it, not start afresh.
+
+        A placeholder, not a value: left empty, the article keeps following its stage's sentence.
+        """
+        field = self.fields.get("evidence_sentence")
+        stage = describe(self.instance.evidence_stage)
+        if field is None or stage is None:
+            return
+        field.widget.attrs["placeholder"] = stage.meaning
+        field.help_text = (
+            f"Left empty, readers see the stage's own sentence: “{stage.meaning}” Adjust it only when that isn't "
+            "quite true for this story, and check it again if you change the stage. Plain text."
+        )
+
 
 # Sections and questions are put in order with Move up and Move down (static/js/admin-reorder.js);
 # the number box is what an editor without JavaScript uses instead.
@@ -148,25 +167,6 @@ class CorrectionAdminForm(forms.ModelForm):
             "text": "Say plainly what changed and why, e.g. “An earlier version said … It now says …”. "
             + FORMATTING_HELP
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.offer_stage_sentence()
-
-    def offer_stage_sentence(self):
-        """Show the chosen stage's own sentence in the empty box and under it: editors adjust it, not start afresh.
-
-        A placeholder, not a value: left empty, the article keeps following its stage's sentence.
-        """
-        field = self.fields.get("evidence_sentence")
-        stage = describe(self.instance.evidence_stage)
-        if field is None or stage is None:
-            return
-        field.widget.attrs["placeholder"] = stage.meaning
-        field.help_text = (
-            f"Left empty, readers see the stage's own sentence: “{stage.meaning}” Adjust it only when that isn't "
-            "quite true for this story, and check it again if you change the stage. Plain text."
-        )
 
 
 class CompareRevisionsForm(forms.Form):
