@@ -218,7 +218,7 @@ def build_article(db, make_contributor):
             values["author"] = make_contributor()
         if "medical_reviewer" not in values:  # research news is checked by a named clinician before publishing
             values["medical_reviewer"] = make_contributor(
-                name=f"Dr Sam Reviewer {n}", slug=f"dr-sam-reviewer-{n}", credentials="MD, gastroenterologist"
+                name=f"Dr Imogen Vale {n}", slug=f"dr-imogen-vale-{n}", credentials="MD, gastroenterologist"
             )
         return Article(**values)
 
