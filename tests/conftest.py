@@ -209,17 +209,18 @@ def build_article(db, make_contributor):
             "evidence_stage": EvidenceStage.RANDOMISED_TRIAL,
             "status": Article.Status.PUBLISHED,
             "published_at": timezone.now() - timedelta(days=1),
-            "reviewed_on": timezone.localdate() - timedelta(days=2),
         }
         values |= fields
         if "topic" not in values:
             values["topic"] = Topic.objects.get(slug="treatments")
         if "author" not in values:
             values["author"] = make_contributor()
-        if "medical_reviewer" not in values:  # research news is checked by a named clinician before publishing
+        if values["kind"] == Article.Kind.RESEARCH_NEWS and "medical_reviewer" not in values:
+            # Research news is checked by a named clinician, on a given date, before it is published.
             values["medical_reviewer"] = make_contributor(
                 name=f"Dr Imogen Vale {n}", slug=f"dr-imogen-vale-{n}", credentials="MD, gastroenterologist"
             )
+            values.setdefault("reviewed_on", timezone.localdate() - timedelta(days=2))
         return Article(**values)
 
     return build_article
