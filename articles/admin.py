@@ -43,9 +43,11 @@ from .forms import (
     CompareRevisionsForm,
     CorrectionAdminForm,
     QuestionAdminForm,
+    QuestionFormSet,
     ReviewAnswerForm,
     ReviewAnswerFormSet,
     SectionAdminForm,
+    SectionFormSet,
 )
 from .history import compare_revisions
 from .models import (
@@ -139,6 +141,14 @@ class ReviewAnswerRowsFormSet(LoadedRowsMixin, ReviewAnswerFormSet):
         return super().get_queryset()
 
 
+class SectionRowsFormSet(LoadedRowsMixin, SectionFormSet):
+    pass
+
+
+class QuestionRowsFormSet(LoadedRowsMixin, QuestionFormSet):
+    pass
+
+
 class StudyFactsInline(admin.StackedInline):
     model = StudyFacts
     formset = PartFormSet
@@ -201,7 +211,7 @@ class PlainLanguageInline:
 class SectionInline(PlainLanguageInline, admin.StackedInline):
     model = Section
     form = SectionAdminForm
-    formset = PartFormSet
+    formset = SectionRowsFormSet
     extra = 1
     fields = ["heading", "body", "reading_level", "position"]
     readonly_fields = ["reading_level"]
@@ -214,7 +224,7 @@ class SectionInline(PlainLanguageInline, admin.StackedInline):
 class QuestionInline(PlainLanguageInline, admin.TabularInline):
     model = Question
     form = QuestionAdminForm
-    formset = PartFormSet
+    formset = QuestionRowsFormSet
     template = "admin/articles/edit_inline/tabular.html"
     extra = 1
     fields = ["text", "reading_level", "position"]
@@ -660,17 +670,21 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
 
     @admin.action(description="Publish selected articles now (scheduled ones keep their time)", permissions=["change"])
     def publish_selected(self, request, queryset):
+        """Publish each article that passes every check the form makes; say, by name, why the others can't be."""
         published, refused, unchecked = 0, [], []
-        for article in queryset.prefetch_related("review_answers"):
+        for article in queryset.prefetch_related("review_answers", "questions", "sections"):
             if missing := article.unanswered_review_criteria():
                 unchecked.append(f"“{article.headline}” ({', '.join(c.label for c in missing)})")
                 continue
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
+            problems = article.parts_missing_for_publishing()
             try:
                 article.full_clean()
-            except ValidationError:
-                refused.append(article.headline)
+            except ValidationError as error:
+                problems = [message for messages in error.message_dict.values() for message in messages] + problems
+            if problems:
+                refused.append(f"“{article.headline}” ({' '.join(problems)})")
                 continue
             article.save()
             published += 1
@@ -680,9 +694,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
             )
         if refused:
             self.message_user(
-                request,
-                "Not published, because something required is missing (open each to see what): " + "; ".join(refused),
-                messages.ERROR,
+                request, "Not published, because something required is missing: " + "; ".join(refused), messages.ERROR
             )
         if unchecked:
             self.message_user(

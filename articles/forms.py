@@ -10,6 +10,7 @@ from . import search
 from .evidence import EvidenceStage, describe
 from .images import check_hero_image
 from .models import Article, ArticleCorrection, Question, ReviewAnswer, Section
+from .models.review import NOTE_REQUIRED
 
 
 class HeroImageField(forms.ImageField):
@@ -240,6 +241,51 @@ class ReviewAnswerForm(forms.ModelForm):
         model = ReviewAnswer
         fields = ["criterion", "answer", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4, "cols": 48})}
+        error_messages = {"note": {"required": NOTE_REQUIRED}}
+
+
+def kept_rows(formset):
+    """The cleaned rows an inline formset will keep: saved ones not marked for deletion, and new ones filled in."""
+    rows = []
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or formset._should_delete_form(form):
+            continue
+        if form in formset.extra_forms and not form.has_changed():
+            continue
+        rows.append(form.cleaned_data)
+    return rows
+
+
+def rows_valid(formset):
+    """No row has errors of its own: only then is it worth checking the rows together."""
+    return not any(form.errors for form in formset.forms)
+
+
+def publishing_research(article):
+    """Whether the article as just submitted (status and kind) is published research news, now or scheduled."""
+    return article.status == Article.Status.PUBLISHED and article.kind == Article.Kind.RESEARCH_NEWS
+
+
+class SectionFormSet(forms.BaseInlineFormSet):
+    """Analysis sections: published research news keeps one headed "Practical considerations…"."""
+
+    def clean(self):
+        super().clean()
+        if rows_valid(self) and publishing_research(self.instance):
+            headings = [row.get("heading", "") for row in kept_rows(self)]
+            if message := self.instance.no_practical_section(headings):
+                raise ValidationError(message, code="practical_section_missing")
+
+
+class QuestionFormSet(forms.BaseInlineFormSet):
+    """Questions for your healthcare team: published research news keeps at least three."""
+
+    def clean(self):
+        super().clean()
+        if rows_valid(self) and publishing_research(self.instance):
+            count = sum(1 for row in kept_rows(self) if row.get("text", "").strip())
+            if message := self.instance.too_few_questions(count):
+                raise ValidationError(message, code="too_few_questions")
 
 
 class ReviewAnswerFormSet(forms.BaseInlineFormSet):
@@ -257,6 +303,13 @@ class ReviewAnswerFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         article = self.instance  # carries the status and kind just submitted
+        if article.kind == Article.Kind.RESEARCH_NEWS and any(
+            form.instance.pk and self._should_delete_form(form) for form in self.initial_forms
+        ):
+            raise ValidationError(
+                "A research story's checklist answers can't be deleted: change the answer and its reason instead.",
+                code="checklist_answer_deleted",
+            )
         if article.status != Article.Status.PUBLISHED:
             return
         # Saved answers can be changed but never emptied or deleted, so only the new rows need adding.

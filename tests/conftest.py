@@ -215,6 +215,12 @@ def build_article(db, make_contributor):
             values["topic"] = Topic.objects.get(slug="treatments")
         if "author" not in values:
             values["author"] = make_contributor()
+        if values["kind"] == Article.Kind.RESEARCH_NEWS and "medical_reviewer" not in values:
+            # Research news is checked by a named clinician, on a given date, before it is published.
+            values["medical_reviewer"] = make_contributor(
+                name=f"Dr Imogen Vale {n}", slug=f"dr-imogen-vale-{n}", credentials="MD, gastroenterologist"
+            )
+            values.setdefault("reviewed_on", timezone.localdate() - timedelta(days=2))
         return Article(**values)
 
     return build_article
@@ -277,14 +283,37 @@ def make_study(db):
     return make_study
 
 
+READY_QUESTIONS = [
+    "Could this treatment suit me, if it is approved?",
+    "How does it compare with what I take now?",
+    "Should I change anything while we wait for more results?",
+]
+
+
+def add_parts_for_publishing(article):
+    """The parts research news needs before it is published, where missing: three questions and a practical section."""
+    for position, text in enumerate(READY_QUESTIONS[article.questions.count() :], start=50):
+        Question.objects.create(article=article, text=text, position=position)
+    if article.no_practical_section():
+        Section.objects.create(
+            article=article,
+            heading="Practical considerations for patients",
+            body="Nothing changes for you today: keep taking your treatment and talk to your team.",
+            position=50,
+        )
+    article.refresh_derived()
+    return article
+
+
 @pytest.fixture
 def answer_review_checklist(db):
-    """Answer every question on an article's review checklist, as research news needs before it is published."""
+    """Answer every question on an article's review checklist, and add the questions and practical section
+    research news also needs, so the article is ready to publish."""
 
     def answer_review_checklist(article, answer=ReviewAnswer.Answer.YES, note="Checked by the editor."):
         for criterion in ReviewAnswer.Criterion:
             ReviewAnswer.objects.create(article=article, criterion=criterion, answer=answer, note=note)
-        return article
+        return add_parts_for_publishing(article)
 
     return answer_review_checklist
 

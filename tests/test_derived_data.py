@@ -61,7 +61,12 @@ def editor_client(client, editor):
 
 
 def new_sections(count=8):
-    return [{"heading": f"Part {n}", "body": f"Part {n} is *short* and plain.", "position": n} for n in range(count)]
+    """The first is the practical-considerations section research news needs before it is published."""
+    headings = ["Practical considerations"] + [f"Part {n}" for n in range(1, count)]
+    return [
+        {"heading": heading, "body": f"Part {n} is *short* and plain.", "position": n}
+        for n, heading in enumerate(headings)
+    ]
 
 
 def new_questions(count=5):

@@ -19,15 +19,31 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import ExifTags, Image
 
-from articles.models import Article, Question, Section, SiteSettings, StudyFacts
+from articles.models import Article, Contributor, Question, Section, SiteSettings, StudyFacts
 
 ADD_URL = "/admin/articles/article/add/"
 CHANGELIST_URL = "/admin/articles/article/"
 INLINE_PREFIXES = {"study": 1, "sections": 1000, "questions": 1000, "review_answers": 10, "corrections": 1000}
 
 
+READY_ANSWER = {"answer": "yes", "note": "The story covers this, as the editor checked."}
+READY_QUESTIONS = [
+    {"text": "Could this injection suit me?", "position": 1},
+    {"text": "How does it compare with my treatment now?", "position": 2},
+    {"text": "What side effects should I watch for?", "position": 3},
+]
+PRACTICAL_SECTION = {"heading": "Practical considerations for patients", "body": "Nothing changes yet.", "position": 9}
+
+
+def reviewer():
+    return Contributor.objects.get_or_create(
+        slug="dr-ola-reviewer", defaults={"name": "Dr Ola Reviewer", "credentials": "MD, gastroenterologist"}
+    )[0]
+
+
 def article_form_data(topic, author, **fields):
-    """What the add form posts for a complete research-news article: its review checklist answered, no other rows."""
+    """What the add form posts for a complete research-news article: reviewed by a named clinician, with
+    three questions, a practical section and its review checklist answered with reasons; no other rows."""
     data = {
         "kind": "research",
         "headline": "Injection helps people with colitis reach remission",
@@ -46,8 +62,8 @@ def article_form_data(topic, author, **fields):
         "topic": topic.pk,
         "tags": "Biologics, Clinical trials",
         "author": author.pk,
-        "medical_reviewer": "",
-        "reviewed_on": "",
+        "medical_reviewer": reviewer().pk,
+        "reviewed_on": "2025-02-21",
         "status": "published",
         "published_at_0": "",
         "published_at_1": "",
@@ -60,7 +76,9 @@ def article_form_data(topic, author, **fields):
             f"{prefix}-MIN_NUM_FORMS": 0,
             f"{prefix}-MAX_NUM_FORMS": max_num,
         }
-    data = with_inline_rows(data, "review_answers", [{"answer": "yes"}] * 10)  # the rows admin pre-fills
+    data = with_inline_rows(data, "review_answers", [READY_ANSWER] * 10)  # the rows admin pre-fills
+    data = with_inline_rows(data, "questions", READY_QUESTIONS)
+    data = with_inline_rows(data, "sections", [PRACTICAL_SECTION])
     return data | fields
 
 
@@ -156,12 +174,16 @@ def test_editor_publishes_a_complete_article(editor_client, topic, author, make_
     )
     data = with_inline_rows(data, "study", [{"study_name": "QUIET-UC", "participants": "812", "design": "Randomised"}])
     data = with_inline_rows(
-        data, "sections", [{"heading": "What this may mean", "body": "It's *early*.", "position": 1}]
+        data, "sections", [{"heading": "What this may mean", "body": "It's *early*.", "position": 1}, PRACTICAL_SECTION]
     )
     data = with_inline_rows(
         data,
         "questions",
-        [{"text": "Could this suit me?", "position": 2}, {"text": "What are the side effects?", "position": 1}],
+        [
+            {"text": "Could this suit me?", "position": 2},
+            {"text": "What are the side effects?", "position": 1},
+            {"text": "When could I get it?", "position": 3},
+        ],
     )
 
     response = editor_client.post(ADD_URL, data)
@@ -179,9 +201,14 @@ def test_editor_publishes_a_complete_article(editor_client, topic, author, make_
     assert article.study.study_name == "QUIET-UC"
     assert article.study.participants == 812
     assert [(s.heading, s.body_html) for s in article.sections.all()] == [
-        ("What this may mean", "<p>It's <em>early</em>.</p>")
+        ("What this may mean", "<p>It's <em>early</em>.</p>"),
+        ("Practical considerations for patients", "<p>Nothing changes yet.</p>"),
     ]
-    assert [q.text for q in article.questions.all()] == ["What are the side effects?", "Could this suit me?"]
+    assert [q.text for q in article.questions.all()] == [
+        "What are the side effects?",
+        "Could this suit me?",
+        "When could I get it?",
+    ]
     assert sorted(article.tags.names()) == ["Biologics", "Clinical trials"]
 
 

@@ -16,7 +16,14 @@ from django.utils.html import escape
 
 from articles import readability
 from articles.models import Article, HypeWord, SiteSettings
-from tests.test_editor_admin import ADD_URL, CHANGELIST_URL, article_form_data, with_inline_rows
+from tests.test_editor_admin import (
+    ADD_URL,
+    CHANGELIST_URL,
+    PRACTICAL_SECTION,
+    READY_QUESTIONS,
+    article_form_data,
+    with_inline_rows,
+)
 
 SIMPLE = (
     "Tom has a red cat. The cat likes to sleep in the sun. Tom gives the cat some milk. "
@@ -441,8 +448,8 @@ def test_saving_hype_and_hard_text_is_never_blocked(editor_client, topic, make_c
     data = article_form_data(
         topic, make_contributor(), headline="Miracle cure for colitis", summary=DENSE, status="published"
     )
-    data = with_inline_rows(data, "sections", [{"heading": "Why", "body": DENSE, "position": 1}])
-    data = with_inline_rows(data, "questions", [{"text": "Is it a wonder drug?", "position": 1}])
+    data = with_inline_rows(data, "sections", [{"heading": "Why", "body": DENSE, "position": 1}, PRACTICAL_SECTION])
+    data = with_inline_rows(data, "questions", [{"text": "Is it a wonder drug?", "position": 1}, *READY_QUESTIONS[1:]])
 
     response = editor_client.post(ADD_URL, data)
 

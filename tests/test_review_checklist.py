@@ -21,6 +21,7 @@ from tests.test_editor_admin import ADD_URL, CHANGELIST_URL, article_form_data, 
 
 Criterion, Answer = ReviewAnswer.Criterion, ReviewAnswer.Answer
 PREFIX = "review_answers"
+YES = {"answer": "yes", "note": "The story covers this."}
 
 
 def change_url(article):
@@ -94,8 +95,12 @@ class TestTheModelRule:
 
         assert "readers see this note" in error.value.message_dict["note"][0]
 
-    def test_yes_needs_no_note(self, make_article):
-        ReviewAnswer(article=make_article(), criterion=Criterion.COSTS, answer=Answer.YES).full_clean()
+    @pytest.mark.parametrize("note", ["", "   "])
+    def test_yes_needs_a_note_too(self, make_article, note):
+        with pytest.raises(ValidationError) as error:
+            ReviewAnswer(article=make_article(), criterion=Criterion.COSTS, answer=Answer.YES, note=note).full_clean()
+
+        assert "“Yes” included" in error.value.message_dict["note"][0]
 
     def test_each_criterion_is_answered_once_per_article(self, make_article):
         article = make_article()
@@ -137,7 +142,7 @@ class TestTheAdminForm:
         ]
 
     def test_editor_publishes_research_news_with_every_question_answered(self, editor, editor_client, topic, author):
-        rows = [{"answer": "yes"}] * 9 + [{"answer": "n/a", "note": "Our source was the journal paper itself."}]
+        rows = [YES] * 9 + [{"answer": "n/a", "note": "Our source was the journal paper itself."}]
         data = with_checklist(article_form_data(topic, author), rows)
 
         response = editor_client.post(ADD_URL, data)
@@ -153,7 +158,7 @@ class TestTheAdminForm:
         assert set(ReviewAnswer.objects.values_list("answered_by", flat=True)) == {editor.pk}
 
     def test_an_unanswered_question_blocks_publishing(self, editor_client, topic, author):
-        rows = [{"answer": "yes"}] * 4 + [{}] + [{"answer": "yes"}] * 5  # the fifth left blank
+        rows = [YES] * 4 + [{}] + [YES] * 5  # the fifth left blank
         data = with_checklist(article_form_data(topic, author), rows)
 
         response = editor_client.post(ADD_URL, data)
@@ -175,7 +180,7 @@ class TestTheAdminForm:
         assert not Article.objects.exists()
 
     def test_a_draft_saves_with_the_checklist_half_done(self, editor_client, topic, author):
-        rows = [{"answer": "yes"}, {"answer": "no", "note": "No figures were reported."}]
+        rows = [YES, {"answer": "no", "note": "No figures were reported."}]
         data = with_checklist(article_form_data(topic, author, status="draft"), rows)
         data[f"{PREFIX}-TOTAL_FORMS"] = 10
 
@@ -183,12 +188,12 @@ class TestTheAdminForm:
 
         assert response.status_code == 302
         article = Article.objects.get()
-        assert answers_of(article) == {1: ("yes", ""), 2: ("no", "No figures were reported.")}
+        assert answers_of(article) == {1: ("yes", "The story covers this."), 2: ("no", "No figures were reported.")}
         assert len(article.unanswered_review_criteria()) == 8
 
-    @pytest.mark.parametrize("answer", ["no", "n/a"])
-    def test_no_or_not_applicable_without_a_note_is_refused(self, editor_client, topic, author, answer):
-        rows = [{"answer": "yes"}] * 3 + [{"answer": answer, "note": ""}] + [{"answer": "yes"}] * 6
+    @pytest.mark.parametrize("answer", ["yes", "no", "n/a"])
+    def test_any_answer_without_a_note_is_refused(self, editor_client, topic, author, answer):
+        rows = [YES] * 3 + [{"answer": answer, "note": ""}] + [YES] * 6
         data = with_checklist(article_form_data(topic, author), rows)
 
         response = editor_client.post(ADD_URL, data)
@@ -198,7 +203,7 @@ class TestTheAdminForm:
         assert not Article.objects.exists()
 
     def test_an_answer_outside_the_choices_is_refused_without_a_500(self, editor_client, topic, author):
-        rows = [{"answer": "maybe"}] + [{"answer": "yes"}] * 9
+        rows = [{"answer": "maybe"}] + [YES] * 9
         data = with_checklist(article_form_data(topic, author), rows)
 
         response = editor_client.post(ADD_URL, data)
@@ -208,7 +213,7 @@ class TestTheAdminForm:
         assert not Article.objects.exists()
 
     def test_a_posted_criterion_is_ignored(self, editor_client, topic, author):
-        rows = [{"answer": "yes", "criterion": str(Criterion.HARMS)}] + [{"answer": "yes"}] * 9
+        rows = [YES | {"criterion": str(Criterion.HARMS)}] + [YES] * 9
         data = with_checklist(article_form_data(topic, author), rows)
 
         editor_client.post(ADD_URL, data)
@@ -232,10 +237,10 @@ class TestTheAdminForm:
         saved = {
             f"{PREFIX}-{index}-{name}": value
             for index, answer in enumerate(article.review_answers.all())
-            for name, value in {"id": answer.pk, "article": article.pk, "answer": "yes", "note": ""}.items()
+            for name, value in {"id": answer.pk, "article": article.pk, "answer": "yes", "note": "Covered."}.items()
         }
         new = checklist_rows(
-            [{"answer": "yes"}, {"answer": "no", "note": "We quote the company's word “landmark”."}, {"answer": "yes"}],
+            [YES, {"answer": "no", "note": "We quote the company's word “landmark”."}, YES],
             initial=7,
         )
         data |= saved | new | {f"{PREFIX}-TOTAL_FORMS": 10}
@@ -254,7 +259,7 @@ class TestTheAdminForm:
     def test_a_moderator_may_not_change_answers(self, client, moderator, make_article, topic, author):
         article = make_article(status=Article.Status.DRAFT)
         client.force_login(moderator)
-        data = with_inline_rows(article_form_data(topic, author, slug=article.slug), PREFIX, [{"answer": "yes"}] * 10)
+        data = with_inline_rows(article_form_data(topic, author, slug=article.slug), PREFIX, [YES] * 10)
 
         response = client.post(change_url(article), data)
 

@@ -76,7 +76,7 @@ def answer_rows(article):
 
 def current_data(article, **fields):
     """What the change form posts for the article as it is now, with ``fields`` changed."""
-    now = {"headline": article.headline, "slug": article.slug, "standfirst": article.standfirst,
+    now = {"kind": article.kind, "headline": article.headline, "slug": article.slug, "standfirst": article.standfirst,
            "opening": article.opening, "summary": article.summary, "tags": "Biologics",
            "published_at_0": f"{timezone.localtime(article.published_at):%Y-%m-%d}",
            "published_at_1": f"{timezone.localtime(article.published_at):%H:%M:%S}"}  # fmt: skip
@@ -94,10 +94,13 @@ def current_data(article, **fields):
 
 @pytest.fixture
 def admin_article(editor_client, topic, author):
-    """An article added by the editor in admin, with a section, a question and study facts: revision 1."""
-    data = article_form_data(topic, author, summary="The trial was **first** reported at a conference.")
+    """An article added by the editor in admin, with a section, a question and study facts: revision 1.
+
+    A feature, so that its parts may be this few: research news would need three questions and a practical section.
+    """
+    data = article_form_data(topic, author, kind="feature", summary="The trial was **first** reported at a conference.")
     data = with_rows(data, "study", new=[{"study_name": "QUIET-UC", "participants": "812", "design": "Randomised"}])
-    data = with_rows(data, "sections", new=[{"heading": "What this may mean", "body": "It is *one* step.",
+    data = with_rows(data, "sections", existing=[], new=[{"heading": "What this may mean", "body": "It is *one* step.",
                                              "position": 1}])  # fmt: skip
     data = with_rows(data, "questions", new=[{"text": "Could this suit me?", "position": 1}])
     response = editor_client.post(ADD_URL, data)
@@ -340,7 +343,10 @@ def test_restoring_brings_back_the_old_text_and_inlines_and_renders_them_again(
     old_section = Section.objects.get(heading="What this may mean")
     old_question_pk = next(v.object_id for v in first.revision.version_set.all() if v._model is Question)
     data = article_form_data(
-        changed_article.topic, changed_article.author, summary="The trial was **first** reported at a conference."
+        changed_article.topic,
+        changed_article.author,
+        kind="feature",
+        summary="The trial was **first** reported at a conference.",
     )
     data = with_rows(data, "sections", [section_row(old_section, body="It is *one* step.")])
     data = with_rows(data, "questions", [{"id": old_question_pk, "article": changed_article.pk,

@@ -1,10 +1,13 @@
 """What editors publish, split by concept; every model is importable from ``articles.models``."""
 
 from .article import (
+    MIN_QUESTIONS_FOR_RESEARCH,
+    PRACTICAL_HEADING,
     REVIEW_INTERVAL_MONTHS,
     Article,
     ArticleDueForReview,
     ArticleQuerySet,
+    is_practical_heading,
     months_after,
     tags_changed,
 )
@@ -19,6 +22,8 @@ from .site import DEFAULT_READING_GRADE_TARGET, Contributor, SiteSettings, Topic
 
 __all__ = [
     "DEFAULT_READING_GRADE_TARGET",
+    "MIN_QUESTIONS_FOR_RESEARCH",
+    "PRACTICAL_HEADING",
     "REVIEW_INTERVAL_MONTHS",
     "SAME_CHARACTERS",
     "SEARCH_FIELDS",
@@ -43,6 +48,7 @@ __all__ = [
     "StudyFacts",
     "Topic",
     "glossary_terms",
+    "is_practical_heading",
     "months_after",
     "normalise_form",
     "tags_changed",

@@ -96,6 +96,16 @@ def validate_key_points(text):
         )
 
 
+# What research news needs besides its source before it can be published (see Article.parts_missing_for_publishing).
+MIN_QUESTIONS_FOR_RESEARCH = 3
+PRACTICAL_HEADING = "Practical considerations"
+
+
+def is_practical_heading(heading):
+    """An analysis section headed "Practical considerations…" is the part that says what the news means in practice."""
+    return heading.strip().casefold().startswith(PRACTICAL_HEADING.casefold())
+
+
 def months_after(day, months):
     """The same day of the month, ``months`` later; the month's last day when it is shorter (29 Feb)."""
     month_index = day.month - 1 + months
@@ -203,7 +213,8 @@ class Article(
         null=True,
         blank=True,
         related_name="reviewed_articles",
-        help_text="The clinician who checked this article, if any.",
+        help_text="The clinician who checked this article. Required, with the review date, before research news "
+        "can be published.",
     )
     reviewed_on = models.DateField(null=True, blank=True, help_text="When the medical reviewer last checked it.")
     next_review_due = models.DateField(
@@ -328,9 +339,14 @@ class Article(
                     "summary": "Research news needs a summary of the reporting.",
                     "evidence_stage": "Choose the stage of the evidence this article reports.",
                 }
+                required["reviewed_on"] = "Give the date the medical reviewer checked the article."
                 for field, message in required.items():
                     if not getattr(self, field):
                         errors[field] = f"{message} Research news can't be published without it."
+                if not self.medical_reviewer_id:
+                    errors["medical_reviewer"] = (
+                        "Name the clinician who checked this article. Research news can't be published without it."
+                    )
         if self.hero_image:
             if not self.hero_alt.strip():
                 errors["hero_alt"] = "Describe the image for people who can't see it."
@@ -338,7 +354,7 @@ class Article(
                 errors["hero_credit"] = "Say who made the image."
         if self.evidence_sentence.strip() and not self.evidence_stage:
             errors["evidence_sentence"] = "Choose the evidence stage too: the sentence is shown with its badge."
-        if self.medical_reviewer_id and not self.reviewed_on:
+        if self.medical_reviewer_id and not self.reviewed_on and "reviewed_on" not in errors:
             errors["reviewed_on"] = "Give the date the medical reviewer checked the article."
         if self.next_review_due and self.reviewed_on and self.next_review_due < self.reviewed_on:
             errors["next_review_due"] = (
@@ -371,6 +387,46 @@ class Article(
             (model, [constraint for constraint in constraints if not isinstance(constraint, models.CheckConstraint)])
             for model, constraints in super().get_constraints()
         ]
+
+    def parts_missing_for_publishing(self):
+        """Why the saved parts keep research news from being published: a list of messages, empty when none.
+
+        The review checklist has its own check, ``unanswered_review_criteria()``. Uses prefetched parts, when they were.
+        """
+        problems = [self.too_few_questions(), self.no_practical_section()]
+        return [problem for problem in problems if problem]
+
+    def too_few_questions(self, count=None):
+        """Research news needs questions for the reader's healthcare team; the message saying so, or "".
+
+        Parts are saved after the article, so admin passes ``count`` from its inline forms; else the saved ones count.
+        """
+        if self.kind != self.Kind.RESEARCH_NEWS:
+            return ""
+        if count is None:
+            count = len(self.questions.all()) if self.pk else 0
+        if count >= MIN_QUESTIONS_FOR_RESEARCH:
+            return ""
+        return (
+            f"Research news needs at least {MIN_QUESTIONS_FOR_RESEARCH} questions for your healthcare team "
+            f"before it can be published; this one has {count}."
+        )
+
+    def no_practical_section(self, headings=None):
+        """Research news needs a section on what the news means in practice; the message saying so, or "".
+
+        ``headings``: the analysis sections' headings as admin's inline forms hold them; else the saved ones.
+        """
+        if self.kind != self.Kind.RESEARCH_NEWS:
+            return ""
+        if headings is None:
+            headings = [section.heading for section in self.sections.all()] if self.pk else []
+        if any(is_practical_heading(heading) for heading in headings):
+            return ""
+        return (
+            f"Research news needs an analysis section headed “{PRACTICAL_HEADING}…” (for example "
+            f"“{PRACTICAL_HEADING} for patients”) before it can be published: what the news means in practice."
+        )
 
     def set_default_review_due(self):
         if self.reviewed_on and not self.next_review_due:

@@ -33,7 +33,10 @@ class Section(OrderedPart):
     """One section of the site's own analysis, under its own heading."""
 
     article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="sections")
-    heading = models.CharField(max_length=200)
+    heading = models.CharField(
+        max_length=200,
+        help_text="Research news needs one section headed “Practical considerations…” before it can be published.",
+    )
     body = models.TextField(help_text="Markdown. Use ### for sub-headings inside the section.")
     body_html = models.TextField(editable=False, default="")
 
@@ -49,7 +52,10 @@ class Question(OrderedPart):
     """A question readers can take to their healthcare team."""
 
     article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="questions")
-    text = models.CharField(max_length=400, help_text="One question, in the reader's voice. Plain text.")
+    text = models.CharField(
+        max_length=400,
+        help_text="One question, in the reader's voice. Plain text. Research news needs at least 3 to be published.",
+    )
 
     class Meta(OrderedPart.Meta):
         verbose_name = "question for your healthcare team"

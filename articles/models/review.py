@@ -6,6 +6,9 @@ from django.db import models
 
 from ..caching import content_changed
 
+# The editorial policy promises a reason with every answer: the same words wherever one is missing.
+NOTE_REQUIRED = "Say why, in one plain sentence: readers see this note, and every answer needs one, “Yes” included."
+
 
 class ReviewAnswer(models.Model):
     """One answer on an article's review checklist: the ten questions health-news reviewers ask of a story.
@@ -82,8 +85,8 @@ class ReviewAnswer(models.Model):
     answer = models.CharField(max_length=3, choices=Answer.choices)
     note = models.CharField(
         max_length=300,
-        blank=True,
-        help_text="One plain sentence readers will see. Required for “No” and “Not applicable”: say why.",
+        help_text="One plain sentence readers will see, saying why. Required for every answer, “Yes” included.",
+        error_messages={"blank": NOTE_REQUIRED},
     )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,10 +133,8 @@ class ReviewAnswer(models.Model):
         return self.QUESTIONS[self.criterion][1]
 
     def clean(self):
-        if self.answer in (self.Answer.NO, self.Answer.NOT_APPLICABLE) and not self.note.strip():
-            raise ValidationError(
-                {"note": f"Say why the answer is “{self.get_answer_display()}”: readers see this note."}
-            )
+        if self.note and not self.note.strip():  # an empty note is refused as blank, with the same words
+            raise ValidationError({"note": NOTE_REQUIRED})
 
 
 class ArticleReviewChecklist:
