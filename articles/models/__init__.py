@@ -8,7 +8,6 @@ from .article import (
     months_after,
     tags_changed,
 )
-from .base import ReaderVisible
 from .finding import SEARCH_FIELDS
 from .glossary import SAME_CHARACTERS, GlossaryLetter, GlossaryTerm, GlossaryTermQuerySet, normalise_form
 from .hero import SOCIAL_IMAGE_WIDTH
@@ -36,7 +35,6 @@ __all__ = [
     "OrderedPart",
     "PlainLanguageCheck",
     "Question",
-    "ReaderVisible",
     "ReviewAnswer",
     "Section",
     "SiteSettings",

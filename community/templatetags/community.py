@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from articles.caching import content_generation, for_this_generation
+from articles.caching import PAGE_NUMBER, SITE, article_version, for_these_versions, mark_not_canonical, version_tag
 from articles.models import Topic
 
 from ..forms.comments import CommentForm
@@ -104,7 +104,10 @@ def thread_html(request, article, landed=None):
     """The thread's HTML. ``landed`` (messages by comment id) are put in their comments and taken out of it;
     those left are for comments not on this page."""
     user = request.user
-    number = request.GET.get("comments", "1")[:10]
+    number = request.GET.get("comments", "1")
+    if not PAGE_NUMBER.fullmatch(number):
+        number = "1"  # Paginator shows the first page for it too; not a copy of its own
+        mark_not_canonical(request)
     if moderates_here(user):
         return render_thread(article, user, number, personal=True, moderating_request=request)
     personal = user.is_authenticated and (
@@ -113,26 +116,30 @@ def thread_html(request, article, landed=None):
     if personal:
         return render_thread(article, user, number, personal=True, landed=landed)
     viewer = "member" if user.is_authenticated else "reader"
-    key = f"thread:{content_generation(request)}:{article.pk}:{number}:{viewer}"
+    versions = (SITE, article_version(article.slug))
+    key = f"thread:{version_tag(versions, request)}:{article.pk}:{number}:{viewer}"
 
     def shared_copy():
         html = cache.get(key)
         if html is None:
-            html = render_thread(article, user, number, personal=False)
-            cache.set(key, html, THREAD_SECONDS)
+            html = render_thread(article, user, number, personal=False, request=request)
+            if getattr(request, "page_is_canonical", True):
+                cache.set(key, html, THREAD_SECONDS)
         return html
 
     # Kept in this worker too, so a member's page asks the shared cache for nothing it has seen.
-    return for_this_generation(request, key, shared_copy)
+    return for_these_versions(request, versions, key, shared_copy)
 
 
-def render_thread(article, user, number, *, personal, moderating_request=None, landed=None):
+def render_thread(article, user, number, *, personal, moderating_request=None, landed=None, request=None):
     """The thread's HTML. Only a personal copy may show the reader's own notices and messages, and only
     one drawn for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
     moderating = moderating_request is not None
     page = Comment.objects.filter(article=article).thread_page(
         user, number, per_page=COMMENTS_PER_PAGE, moderating=moderating
     )
+    if str(page.number) != number:
+        mark_not_canonical(request)  # a page past the last shows the last: keep it under its own address only
     reported = set()
     context = {"article": article, "page": page, "user": user, "moderating": moderating}
     if personal:
