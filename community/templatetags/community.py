@@ -106,7 +106,7 @@ def thread_html(request, article, landed=None):
     user = request.user
     number = request.GET.get("comments", "1")
     if not PAGE_NUMBER.fullmatch(number):
-        number = "1"  # Paginator shows the first page for it too; not a copy of its own
+        number = "1"  # the first page, as Paginator would show; but no copy of its own
         mark_not_canonical(request)
     if moderates_here(user):
         return render_thread(article, user, number, personal=True, moderating_request=request)
@@ -120,26 +120,31 @@ def thread_html(request, article, landed=None):
     key = f"thread:{version_tag(versions, request)}:{article.pk}:{number}:{viewer}"
 
     def shared_copy():
-        html = cache.get(key)
-        if html is None:
-            html = render_thread(article, user, number, personal=False, request=request)
-            if getattr(request, "page_is_canonical", True):
-                cache.set(key, html, THREAD_SECONDS)
-        return html
+        stored = cache.get(key)
+        if stored is None:
+            page_numbers = []
+            html = render_thread(article, user, number, personal=False, page_numbers=page_numbers)
+            stored = (html, page_numbers != [int(number)])
+            if not stored[1]:  # a page past the last shows the last: not worth a copy of its own
+                cache.set(key, stored, THREAD_SECONDS)
+        return stored
 
     # Kept in this worker too, so a member's page asks the shared cache for nothing it has seen.
-    return for_these_versions(request, versions, key, shared_copy)
+    html, past_the_last = for_these_versions(request, versions, key, shared_copy)
+    if past_the_last:
+        mark_not_canonical(request)
+    return html
 
 
-def render_thread(article, user, number, *, personal, moderating_request=None, landed=None, request=None):
+def render_thread(article, user, number, *, personal, moderating_request=None, landed=None, page_numbers=None):
     """The thread's HTML. Only a personal copy may show the reader's own notices and messages, and only
     one drawn for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
     moderating = moderating_request is not None
     page = Comment.objects.filter(article=article).thread_page(
         user, number, per_page=COMMENTS_PER_PAGE, moderating=moderating
     )
-    if str(page.number) != number:
-        mark_not_canonical(request)  # a page past the last shows the last: keep it under its own address only
+    if page_numbers is not None:
+        page_numbers.append(page.number)
     reported = set()
     context = {"article": article, "page": page, "user": user, "moderating": moderating}
     if personal:
