@@ -60,8 +60,10 @@ ARTICLE_PAGE = (SITE, PUBLISHED, ARTICLE)  # the published list too: the page sh
 # A change made in this worker moves its own copy at once; one made in another worker shows
 # here within this many seconds. It saves a round trip to the cache on nearly every request.
 LOCAL_VERSION_SECONDS = 1.0
-# A query parameter's value a cached page may be kept for: short and plain; views say if it is a real one.
-PLAIN_VALUE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# A query parameter's value a cached page may be kept for: short and plain (a search of a few words, a
+# stage); views say if it is a real one. Anything else is drawn afresh and never kept.
+PLAIN_VALUE = re.compile(r"[\w-]+( [\w-]+){0,4}")
+PLAIN_VALUE_LENGTH = 60
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
@@ -291,7 +293,7 @@ def page_query(request, allowed):
         if name not in allowed or len(values) != 1:
             return None
         number = name in ("page", "comments", "p")
-        if not (PAGE_NUMBER if number else PLAIN_VALUE).fullmatch(values[0]):
+        if not (PAGE_NUMBER if number else PLAIN_VALUE).fullmatch(values[0]) or len(values[0]) > PLAIN_VALUE_LENGTH:
             return None
         kept.append(f"{name}={values[0]}")
     return "&".join(sorted(kept))

@@ -109,8 +109,7 @@ def glossary(request):
     return render(request, "articles/glossary.html", {"letters": letters, "has_terms": any(g.terms for g in letters)})
 
 
-# Only the empty search form is kept: what people search for is theirs, and would fill the cache.
-@cache_for_readers(depends_on=LIST_PAGE)
+@cache_for_readers(depends_on=LIST_PAGE, query=("q", "page"))
 def search_results(request):
     """Published articles matching the query, best first, each with the words found shown in context."""
     form = SearchForm(request.GET)
@@ -122,6 +121,8 @@ def search_results(request):
         for article in page:
             article.headline_html = search.highlight(article.headline, words)
             article.snippet = search.snippet([article.standfirst, search.prose(article.search_document)], words)
+    elif "page" in request.GET:
+        mark_not_canonical(request)  # no results to page through: the empty form, under its own address only
     context = {"form": form, "query": query, "words": words, "page": page, "was_cut": form.was_cut}
     return render(request, "articles/search.html", context)
 

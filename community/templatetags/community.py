@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from articles.caching import PAGE_NUMBER, SITE, article_version, for_these_versions, mark_not_canonical, version_tag
+from articles.caching import SITE, article_version, for_these_versions, mark_not_canonical, version_tag
 from articles.models import Topic
 
 from ..forms.comments import CommentForm
@@ -104,10 +104,7 @@ def thread_html(request, article, landed=None):
     """The thread's HTML. ``landed`` (messages by comment id) are put in their comments and taken out of it;
     those left are for comments not on this page."""
     user = request.user
-    number = request.GET.get("comments", "1")
-    if not PAGE_NUMBER.fullmatch(number):
-        number = "1"  # the first page, as Paginator would show; but no copy of its own
-        mark_not_canonical(request)
+    number = request.GET.get("comments", "1")[:10]
     if moderates_here(user):
         return render_thread(article, user, number, personal=True, moderating_request=request)
     personal = user.is_authenticated and (
@@ -124,14 +121,15 @@ def thread_html(request, article, landed=None):
         if stored is None:
             page_numbers = []
             html = render_thread(article, user, number, personal=False, page_numbers=page_numbers)
-            stored = (html, page_numbers != [int(number)])
-            if not stored[1]:  # a page past the last shows the last: not worth a copy of its own
+            # A number past the last page, or no number at all, shows a real page: not worth a copy of its own.
+            stored = (html, [str(shown) for shown in page_numbers] != [number])
+            if not stored[1]:
                 cache.set(key, stored, THREAD_SECONDS)
         return stored
 
     # Kept in this worker too, so a member's page asks the shared cache for nothing it has seen.
-    html, past_the_last = for_these_versions(request, versions, key, shared_copy)
-    if past_the_last:
+    html, another_page_shown = for_these_versions(request, versions, key, shared_copy)
+    if another_page_shown:
         mark_not_canonical(request)
     return html
 
