@@ -18,8 +18,8 @@ Why at render time, cached, rather than at save time: a term added or edited
 changes the links in every article that uses it, and re-linking all articles
 on each glossary edit would be slow and easy to get wrong. So the page links
 its prose when it is rendered and keeps the result in the cache under the
-content generation, which moves on whenever an article or a term is saved, and
-a digest of the prose itself. A member's page costs one cache read; a miss
+site version, which moves on whenever a term is saved, and a digest of the
+prose itself (which changes with the article). A member's page costs one cache read; a miss
 costs one query for the terms.
 """
 

@@ -266,7 +266,7 @@ class TestPageCache:
 
 
 class TestMemberPages:
-    """No whole-page cache for members, but what isn't personal is shared within the generation."""
+    """No whole-page cache for members, but what isn't personal is shared for the page's versions."""
 
     def test_a_second_member_pays_only_for_who_they_are(
         self, member, second_member, third_member, make_article, make_section, make_question, make_comment
