@@ -94,6 +94,8 @@ def site_changed():
 
 def versions_changed(*names):
     """Move these versions on at once, and again when the transaction commits."""
+    if not names:
+        return
     move_versions(names)
     transaction.on_commit(partial(move_versions, names))
 
