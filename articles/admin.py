@@ -37,7 +37,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import readability
-from .caching import content_changed
+from .caching import article_changed, published_list_changed, site_changed
 from .forms import (
     ArticleAdminForm,
     CompareRevisionsForm,
@@ -71,11 +71,19 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class BulkDeleteClearsPages:
-    """ "Delete selected" deletes in bulk, without each row's delete(): clear cached pages here."""
+    """ "Delete selected" deletes in bulk, without each row's delete(): move readers' versions here.
+
+    Articles move their own versions and the published list; anything else here shows site-wide.
+    """
 
     def delete_queryset(self, request, queryset):
+        slugs = list(queryset.values_list("slug", flat=True)) if queryset.model is Article else None
         super().delete_queryset(request, queryset)
-        content_changed()
+        if slugs is None:
+            site_changed()
+        else:
+            article_changed(*slugs)
+            published_list_changed()
 
 
 class SlugIsWebAddress:
@@ -627,13 +635,14 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Show an old revision in the form; saving it restores it (django-reversion reverts, then saves)."""
         self.check_history_permission(request)
-        live = Article.objects.filter(pk=unquote(object_id)).values("comment_count").first()
+        live = Article.objects.filter(pk=unquote(object_id)).values("comment_count", "slug").first()
         response = super().revision_view(request, object_id, version_id, extra_context)
         if request.method == "POST" and response.status_code == 302 and live:
             # The revert wrote the stored rows as they were, comment count included; the save that
             # followed derived the page from them (save_related). Keep the live comment count.
             Article.objects.filter(pk=unquote(object_id)).update(comment_count=live["comment_count"])
-            content_changed()
+            article_changed(live["slug"])
+            published_list_changed()  # cards show the count
         return response
 
     def compare_view(self, request, object_id):

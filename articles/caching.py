@@ -1,32 +1,47 @@
 """
-Whole pages cached for signed-out readers, and the one number that clears them.
+Whole pages cached for signed-out readers, and the versions that say when they are stale.
 
-Every change to what readers see (an article or its parts saved, a comment
-posted or decided, a display name changed) moves the content generation on.
-Cache keys carry the generation, so stale pages are never asked for again and
-simply expire. A request with a session cookie (a member, or anyone with a
-message waiting) is never served from, or stored in, the page cache. Each
-worker reads the generation from the shared cache at most once a second, so a
-change made through one worker reaches the others' readers within a second.
+What readers see is covered by a few versions, each moved by the code that changes it:
 
-When the shared cache doesn't answer (Redis down), a worker can't learn or
-share the generation. It then uses a stand-in of its own that it never uses
-again, a new one each second: nothing is found under it, so every page is drawn
-afresh, and a change shows at once. When the cache answers again, the first
-worker to notice moves the generation on, since nothing could move it while
-the cache was away. Meanwhile each cache call gives up at once
-(QuickToGiveUpConnection), so a page costs no more than drawing it afresh.
+- ``article_changed(slug)``: one article's page (the article, its parts, its discussion).
+- ``discussion_changed(*slugs)``: a comment on it posted, edited, decided or hidden; moves the article's
+  version and the community page's (``DISCUSSIONS``), nothing else.
+- ``published_list_changed()``: which articles are published, or what their cards show (home, topic, tag
+  and author lists, feeds, the sitemap, search and every article's related list).
+- ``site_changed()``: navigation topics, bylines, the glossary, hype words and the site settings; every
+  page depends on it.
 
-Pages drawn afresh for members still share what isn't personal: the article
-with its parts, the topics and the site settings are kept in each worker's
-memory for the current generation (``for_this_generation``), so a member's
-page costs no query for them.
+A page says what it depends on (``cache_for_readers(depends_on=...)``), and its key carries those
+versions: a stale page is never asked for again and simply expires, as does everything held for a
+version that moved on. ``grep -rn "_changed("`` finds every place a version moves. A scheduled article
+going live moves nothing: lists catch up when their copy expires (PAGE_CACHE_SECONDS).
+
+A request with a session cookie (a member, or anyone with a message waiting) is never served from, or
+stored in, the page cache, nor is one with a query the page doesn't use, or a page number past the last:
+keys come from the path and the page's own parameters only, so odd addresses can't fill the cache.
+
+Each worker trusts the versions it last read for a second (LOCAL_VERSION_SECONDS), and reads the ones a
+page needs in one round trip (``cache.get_many``), so a change made through one worker reaches the
+others' readers within a second. A change moves its versions at once and again when the transaction
+commits, so a page drawn from the old data in between is never kept.
+
+When the shared cache doesn't answer (Redis down), a worker can't learn or share versions. It then uses
+stand-ins of its own that it never uses again, new ones each second: nothing is found under them, so
+every page is drawn afresh, and a change shows at once. When the cache answers again, the first worker
+to notice moves the site version on (every page depends on it), since nothing could move versions while
+the cache was away. Meanwhile each cache call gives up at once (QuickToGiveUpConnection), so a page
+costs no more than drawing it afresh.
+
+Pages drawn afresh for members still share what isn't personal: the article with its parts is kept in
+each worker's memory for the page's versions (``for_this_page``), the topics and the site settings for
+the site version (``for_this_site``), so a member's page costs no query for them.
 """
 
 import hashlib
+import re
 import time
 import uuid
-from functools import wraps
+from functools import partial, wraps
 
 import redis
 from django.conf import settings
@@ -35,153 +50,230 @@ from django.db import transaction
 
 from .page_store import pack, unpack
 
-GENERATION_KEY = "content-generation"
-# How long a worker trusts the generation it last read before asking the shared cache again.
+SITE = "site"
+PUBLISHED = "published"
+DISCUSSIONS = "discussions"
+ARTICLE = "article"  # in a page's depends_on: the article its address names by slug
+LIST_PAGE = (SITE, PUBLISHED)
+ARTICLE_PAGE = (SITE, PUBLISHED, ARTICLE)  # the published list too: the page shows related articles
+
+# How long a worker trusts the versions it last read before asking the shared cache again.
 # A change made in this worker moves its own copy at once; one made in another worker shows
 # here within this many seconds. It saves a round trip to the cache on nearly every request.
-LOCAL_GENERATION_SECONDS = 1.0
+LOCAL_VERSION_SECONDS = 1.0
+# A query parameter's value a cached page may be kept for: short and plain (a search of a few words, a
+# stage); views say if it is a real one. Anything else is drawn afresh and never kept.
+PLAIN_VALUE = re.compile(r"[\w-]+( [\w-]+){0,4}")
+PLAIN_VALUE_LENGTH = 60
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
 
 
-class WorkerGeneration:
-    """This worker's copy of the generation, read from the shared cache at most once a second."""
+def article_version(slug):
+    """The name of one article's version."""
+    return f"{ARTICLE}:{slug}"
+
+
+def article_changed(*slugs):
+    """Call when what an article's page shows changed: the article, one of its parts, its thread."""
+    versions_changed(*(article_version(slug) for slug in slugs if slug))
+
+
+def discussion_changed(*slugs):
+    """Call when readers see a different discussion under these articles: their pages and the community page."""
+    versions_changed(*(article_version(slug) for slug in slugs if slug), DISCUSSIONS)
+
+
+def published_list_changed():
+    """Call when which articles are published, or what lists show of one, changed."""
+    versions_changed(PUBLISHED)
+
+
+def site_changed():
+    """Call when something every page may show changed: topics, bylines, the glossary, settings."""
+    versions_changed(SITE)
+
+
+def versions_changed(*names):
+    """Move these versions on at once, and again when the transaction commits."""
+    if not names:
+        return
+    move_versions(names)
+    transaction.on_commit(partial(move_versions, names))
+
+
+class WorkerVersions:
+    """This worker's copy of the versions it has read, each trusted for a second."""
 
     def __init__(self):
         self.forget()
 
-    def get(self):
+    def get_many(self, names):
         now = time.monotonic()
-        if self.value is None or now >= self.expires:
-            generation = shared_generation()
-            if generation is None:
+        found = {name: self.values[name][0] for name in names if name in self.values and now < self.values[name][1]}
+        wanted = [name for name in names if name not in found]
+        if wanted:
+            shared = shared_versions(wanted)
+            if shared is None:
                 self.unreachable = True
-                generation = unshared_generation()
+                shared = {name: unshared_version() for name in wanted}
             elif self.unreachable:
                 self.unreachable = False
-                generation = bump_generation()
-            self.remember(generation)
-        return self.value
+                shared |= move_versions([SITE])
+            self.remember(shared)
+            found |= shared
+        return [found[name] for name in names]
 
-    def remember(self, value):
-        self.value, self.expires = value, time.monotonic() + LOCAL_GENERATION_SECONDS
+    def remember(self, values):
+        if len(self.values) > 10_000:  # articles come and go: forget them all now and then
+            self.values = {}
+        expires = time.monotonic() + LOCAL_VERSION_SECONDS
+        self.values.update((name, (value, expires)) for name, value in values.items())
 
     def forget(self):
-        self.value, self.expires = None, 0.0
+        self.values = {}
         self.unreachable = False
 
 
-worker_generation = WorkerGeneration()
+worker_versions = WorkerVersions()
 
 
-def content_generation(request=None):
-    """The current generation; looked up once per request when the request is given."""
-    if request is not None:
-        if not hasattr(request, "_content_generation"):
-            request._content_generation = worker_generation.get()
-        return request._content_generation
-    return worker_generation.get()
+def current_versions(names, request=None):
+    """The versions named, in order; looked up once per request when the request is given."""
+    if request is None:
+        return worker_versions.get_many(names)
+    seen = request.__dict__.setdefault("_versions", {})
+    missing = [name for name in names if name not in seen]
+    if missing:
+        seen.update(zip(missing, worker_versions.get_many(missing), strict=True))
+    return [seen[name] for name in names]
 
 
-def shared_generation():
-    """The generation every worker shares; None while the shared cache doesn't answer."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Start from the clock, never from 1, so a generation lost from the cache can't come back.
-        cache.add(GENERATION_KEY, time.time_ns() // 1_000_000, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def version_tag(names, request=None):
+    """The versions named, as one string for a key."""
+    return ".".join(str(value) for value in current_versions(names, request))
 
 
-def content_changed():
-    """Call after any change readers could see: every cached page and thread is stale from now on.
+def shared_versions(names):
+    """The versions every worker shares, by name; None while the shared cache doesn't answer."""
+    keys = {f"version:{name}": name for name in names}
+    found = cache.get_many(keys)
+    absent = [key for key in keys if key not in found]
+    if absent:
+        # Start from the clock, never from 1, so a version lost from the cache can't come back.
+        start = time.time_ns() // 1_000_000
+        for key in absent:
+            cache.add(key, start, timeout=None)
+        found |= cache.get_many(absent)
+        if len(found) < len(keys):
+            return None
+    return {keys[key]: value for key, value in found.items()}
 
-    The generation moves on at once and again when the transaction commits, so a page rendered
-    from the old data in between is never kept. It is set, not incremented, so that no cache
-    backend gives it an expiry.
-    """
-    bump_generation()
-    transaction.on_commit(bump_generation)
 
-
-def unshared_generation():
-    """A stand-in for the generation while the shared cache is away: never the same twice, so nothing matches it."""
+def unshared_version():
+    """A stand-in for a version while the shared cache is away: never the same twice, so nothing matches it."""
     return f"unshared-{uuid.uuid4().hex}"
 
 
-def bump_generation():
-    # From the shared value, never this worker's copy, which may be a second behind.
-    generation = shared_generation()
-    if generation is None:  # the shared cache is away: this worker stops using what it drew before the change
-        worker_generation.unreachable = True
-        generation = unshared_generation()
+def move_versions(names):
+    """Move each version on by one from the shared value (never this worker's copy, which may be behind).
+
+    It is set, not incremented, so that no cache backend gives it an expiry.
+    """
+    shared = shared_versions(names)
+    if shared is None:  # the shared cache is away: this worker stops using what it drew before the change
+        worker_versions.unreachable = True
+        moved = {name: unshared_version() for name in names}
     else:
-        generation += 1
-        cache.set(GENERATION_KEY, generation, timeout=None)
-    worker_generation.remember(generation)
-    return generation
+        moved = {name: value + 1 for name, value in shared.items()}
+        cache.set_many({f"version:{name}": value for name, value in moved.items()}, timeout=None)
+    worker_versions.remember(moved)
+    return moved
 
 
 def forget_worker_state():
-    """Drop what this worker keeps in memory (its generation and what it computed for it): for tests."""
-    worker_generation.forget()
+    """Drop what this worker keeps in memory (its versions and what it computed for them): for tests."""
+    worker_versions.forget()
     memo.clear()
     QuickToGiveUpConnection.unanswered_until.clear()
 
 
-class GenerationMemo:
-    """What this worker has computed for one content generation, dropped whole when it moves on.
+class VersionMemo:
+    """What this worker has computed, each value under the versions it was computed for.
 
-    Each worker keeps its own copy: the generation, shared through the cache, says when they are
-    all stale, and holding the objects in memory saves the cache round trip as well as the queries.
-    Only one generation is held, at most ``limit`` entries of it, and none for longer than the page
-    cache keeps a page, so what depends on the clock (a scheduled article going live) shows as soon.
+    Each worker keeps its own copy: the versions, shared through the cache, say when a value is
+    stale, and holding the objects in memory saves the cache round trip as well as the queries.
+    At most ``limit`` values are held (all are dropped when it is reached: stale ones are never asked
+    for again), none for longer than the page cache keeps a page, so what depends on the clock (a
+    scheduled article going live) shows as soon.
     """
 
     def __init__(self, limit=500):
         self.limit = limit
         self.clear()
 
-    def get(self, generation, key, compute):
+    def get(self, versions, key, compute):
         now = time.monotonic()
-        if generation != self.generation or now >= self.expires:
-            self.clear()
-            self.generation = generation
-            self.expires = now + settings.PAGE_CACHE_SECONDS
-        try:
-            return self.entries[key]
-        except KeyError:
-            pass
+        entry = self.entries.get((versions, key))
+        if entry is not None and now < entry[1]:
+            return entry[0]
         value = compute()
         if len(self.entries) >= self.limit:
             self.entries.clear()
-        self.entries[key] = value
+        self.entries[(versions, key)] = (value, now + settings.PAGE_CACHE_SECONDS)
         return value
 
     def clear(self):
-        self.generation = None
-        self.expires = 0
         self.entries = {}
 
 
-memo = GenerationMemo()
+memo = VersionMemo()
 
 
-def for_this_generation(request, key, compute):
-    """``compute()`` once per worker and content generation; readers must treat the value as read-only."""
-    return memo.get(content_generation(request), key, compute)
+def for_these_versions(request, names, key, compute):
+    """``compute()`` once per worker while the versions named stay; readers must treat the value as read-only."""
+    return memo.get(tuple(current_versions(names, request)), key, compute)
 
 
-def cache_for_readers(view):
-    """Serve signed-out readers a cached copy of the page; render it afresh for everyone else."""
+def for_this_page(request, key, compute):
+    """``compute()`` once per worker for the versions the page depends on (those of ``cache_for_readers``)."""
+    return for_these_versions(request, getattr(request, "page_depends_on", (SITE,)), key, compute)
+
+
+def for_this_site(request, key, compute):
+    """``compute()`` once per worker for the site version: topics, settings."""
+    return for_these_versions(request, (SITE,), key, compute)
+
+
+def mark_not_canonical(request):
+    """The address asks for something the page corrected (a page number past the last): don't keep this copy."""
+    if request is not None:
+        request.page_is_canonical = False
+
+
+def cache_for_readers(view=None, *, depends_on=(SITE,), query=()):
+    """Serve signed-out readers a cached copy of the page; render it afresh for everyone else.
+
+    ``depends_on`` names the versions the page shows (the site's always); ``query`` the parameters it
+    reads, the only ones a kept copy may have ("page", "comments" and "p" are page numbers).
+    """
+    if view is None:
+        return partial(cache_for_readers, depends_on=depends_on, query=query)
+    depends_on = (SITE, *(name for name in depends_on if name != SITE))
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
+        names = tuple(article_version(kwargs.get("slug")) if name == ARTICLE else name for name in depends_on)
+        request.page_depends_on = names
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
-        path_digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{content_generation(request)}:{path_digest}"
-        cached = unpack(cache.get(key), request)
-        if cached is not None:
-            return said_from_cache(cached, "hit")
+        kept_query = page_query(request, query)
+        if kept_query is None:
+            return view(request, *args, **kwargs)
+        address = hashlib.sha256(f"{request.path}?{kept_query}".encode()).hexdigest()
+        key = f"page:{version_tag(names, request)}:{address}"
+        stored = unpack(cache.get(key), request)
+        if stored is not None:
+            return said_from_cache(stored, "hit")
         response = said_from_cache(view(request, *args, **kwargs), "miss")
 
         def store(rendered):
@@ -195,6 +287,19 @@ def cache_for_readers(view):
         return response
 
     return cached_view
+
+
+def page_query(request, allowed):
+    """The query a cached copy is kept under, sorted; None if it has a parameter or value the page doesn't use."""
+    kept = []
+    for name, values in request.GET.lists():
+        if name not in allowed or len(values) != 1:
+            return None
+        number = name in ("page", "comments", "p")
+        if not (PAGE_NUMBER if number else PLAIN_VALUE).fullmatch(values[0]) or len(values[0]) > PLAIN_VALUE_LENGTH:
+            return None
+        kept.append(f"{name}={values[0]}")
+    return "&".join(sorted(kept))
 
 
 def said_from_cache(response, found):
@@ -211,6 +316,7 @@ def cacheable(request, response):
     """
     return (
         response.status_code == 200
+        and getattr(request, "page_is_canonical", True)
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -18,8 +18,8 @@ Why at render time, cached, rather than at save time: a term added or edited
 changes the links in every article that uses it, and re-linking all articles
 on each glossary edit would be slow and easy to get wrong. So the page links
 its prose when it is rendered and keeps the result in the cache under the
-content generation, which moves on whenever an article or a term is saved, and
-a digest of the prose itself. A member's page costs one cache read; a miss
+site version, which moves on whenever a term is saved, and a digest of the
+prose itself (which changes with the article). A member's page costs one cache read; a miss
 costs one query for the terms.
 """
 
@@ -32,7 +32,7 @@ from html.parser import HTMLParser
 from django.conf import settings
 from django.core.cache import cache
 
-from .caching import content_generation
+from .caching import SITE, version_tag
 from .models import GlossaryTerm, normalise_form
 from .rendering import sanitise
 
@@ -73,7 +73,7 @@ def linked_prose(article):
     """The article's prose with glossary links, from the cache when nothing has changed since."""
     parts = article.prose_parts()
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"glossary-links:{content_generation()}:{article.pk}:{digest}"
+    key = f"glossary-links:{version_tag((SITE,))}:{article.pk}:{digest}"  # the terms are the site's
     linked = cache.get(key)
     if linked is None:
         linked = link_terms(parts, GlossaryTerm.objects.only("term", "slug", "also_matches", "definition_html"))

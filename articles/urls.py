@@ -2,7 +2,12 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from . import feeds, views
-from .caching import cache_for_readers
+from .caching import LIST_PAGE, cache_for_readers
+
+
+def feed(view):
+    """A feed lists published articles: kept until the list changes."""
+    return cache_for_readers(depends_on=LIST_PAGE)(view)
 
 
 def page(template_name):
@@ -27,10 +32,10 @@ urlpatterns = [
     path("disclaimer/", page("pages/disclaimer.html"), name="disclaimer"),
     path("contact/", page("pages/contact.html"), name="contact"),
     # Feeds: every published article, one topic's, one tag's; RSS and Atom.
-    path("feeds/articles.rss", cache_for_readers(feeds.ArticlesFeed()), name="feed_rss"),
-    path("feeds/articles.atom", cache_for_readers(feeds.ArticlesAtomFeed()), name="feed_atom"),
-    path("feeds/topics/<slug:slug>.rss", cache_for_readers(feeds.TopicFeed()), name="topic_feed_rss"),
-    path("feeds/topics/<slug:slug>.atom", cache_for_readers(feeds.TopicAtomFeed()), name="topic_feed_atom"),
-    path("feeds/tags/<str:slug>.rss", cache_for_readers(feeds.TagFeed()), name="tag_feed_rss"),
-    path("feeds/tags/<str:slug>.atom", cache_for_readers(feeds.TagAtomFeed()), name="tag_feed_atom"),
+    path("feeds/articles.rss", feed(feeds.ArticlesFeed()), name="feed_rss"),
+    path("feeds/articles.atom", feed(feeds.ArticlesAtomFeed()), name="feed_atom"),
+    path("feeds/topics/<slug:slug>.rss", feed(feeds.TopicFeed()), name="topic_feed_rss"),
+    path("feeds/topics/<slug:slug>.atom", feed(feeds.TopicAtomFeed()), name="topic_feed_atom"),
+    path("feeds/tags/<str:slug>.rss", feed(feeds.TagFeed()), name="tag_feed_rss"),
+    path("feeds/tags/<str:slug>.atom", feed(feeds.TagAtomFeed()), name="tag_feed_atom"),
 ]

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from . import search
-from .caching import cache_for_readers, for_this_generation
+from .caching import ARTICLE_PAGE, LIST_PAGE, cache_for_readers, for_this_page, for_this_site, mark_not_canonical
 from .evidence import STAGES
 from .forms import SearchForm, StageFilterForm
 from .glossary import linked_prose
@@ -22,10 +22,14 @@ ARTICLES_PER_PAGE = 10
 
 
 def paginate(request, queryset):
-    return Paginator(queryset, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = Paginator(queryset, ARTICLES_PER_PAGE).get_page(asked)
+    if asked is not None and asked != str(page.number):
+        mark_not_canonical(request)  # a page past the last shows the last: keep it under its own address only
+    return page
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=LIST_PAGE, query=("page",))
 def home(request):
     page = paginate(request, Article.objects.published().for_cards())
     context = {"page": page}
@@ -36,12 +40,10 @@ def home(request):
     return render(request, "articles/home.html", context)
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=ARTICLE_PAGE, query=("comments",))
 def article_detail(request, slug):
     """A published article; drafts and scheduled ones only as a staff preview."""
-    article = for_this_generation(
-        request, ("article", slug), lambda: Article.objects.for_page().filter(slug=slug).first()
-    )
+    article = for_this_page(request, ("article", slug), lambda: Article.objects.for_page().filter(slug=slug).first())
     if article is None:
         raise Http404("No article found")
     is_preview = not article.is_published()
@@ -53,9 +55,9 @@ def article_detail(request, slug):
     context = {
         "article": article,
         "is_preview": is_preview,
-        "disclaimer": for_this_generation(request, "site-settings", SiteSettings.load),
-        "prose": for_this_generation(request, ("prose", article.pk), lambda: linked_prose(article)),
-        "related": for_this_generation(request, ("related", article.pk), article.related_articles),
+        "disclaimer": for_this_site(request, "site-settings", SiteSettings.load),
+        "prose": for_this_page(request, ("prose", article.pk), lambda: linked_prose(article)),
+        "related": for_this_page(request, ("related", article.pk), article.related_articles),
     }
     return render(request, "articles/article_detail.html", context)
 
@@ -66,11 +68,13 @@ def stage_filter(request):
     form = StageFilterForm(request.GET)
     stage = form.selected()
     if stage is None:
+        if request.GET.get("stage"):
+            mark_not_canonical(request)  # an unknown stage shows every stage: not worth a copy of its own
         return "", {"stage_form": form, "stage": None, "filter_query": ""}
     return stage.value, {"stage_form": form, "stage": stage, "filter_query": urlencode({"stage": stage.value})}
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=LIST_PAGE, query=("page", "stage"))
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     stage, filtering = stage_filter(request)
@@ -78,7 +82,7 @@ def topic_detail(request, slug):
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page, **filtering})
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=LIST_PAGE, query=("page", "stage"))
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stage, filtering = stage_filter(request)
@@ -94,7 +98,7 @@ research_stages = cache_for_readers(
 )
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=LIST_PAGE, query=("page",))
 def author_detail(request, slug):
     author = get_object_or_404(Contributor, slug=slug)
     articles = Article.objects.published().for_cards()
@@ -110,7 +114,7 @@ def glossary(request):
     return render(request, "articles/glossary.html", {"letters": letters, "has_terms": any(g.terms for g in letters)})
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=LIST_PAGE, query=("q", "page"))
 def search_results(request):
     """Published articles matching the query, best first, each with the words found shown in context."""
     form = SearchForm(request.GET)
@@ -122,6 +126,8 @@ def search_results(request):
         for article in page:
             article.headline_html = search.highlight(article.headline, words)
             article.snippet = search.snippet([article.standfirst, search.prose(article.search_document)], words)
+    elif "page" in request.GET:
+        mark_not_canonical(request)  # no results to page through: the empty form, under its own address only
     context = {"form": form, "query": query, "words": words, "page": page, "was_cut": form.was_cut}
     return render(request, "articles/search.html", context)
 

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from articles import views as article_views
-from articles.caching import cache_for_readers
+from articles.caching import LIST_PAGE, cache_for_readers
 from articles.sitemaps import SITEMAPS
 from community.sitemaps import CommunityPageSitemap
 
@@ -20,7 +20,7 @@ urlpatterns = [
     path("healthz/queue", article_views.healthz_queue, name="healthz_queue"),
     path(
         "sitemap.xml",
-        cache_for_readers(sitemap),
+        cache_for_readers(depends_on=LIST_PAGE, query=("p",))(sitemap),
         {"sitemaps": {**SITEMAPS, "community": CommunityPageSitemap}},
         name="sitemap",
     ),

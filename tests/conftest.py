@@ -58,7 +58,7 @@ def fresh_cache(settings):
     if not settings.REDIS_URL:
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
-    # Rolled-back rows leave ids and generations to be used again: forget what this worker kept.
+    # Rolled-back rows leave ids and versions to be used again: forget what this worker kept.
     caching.forget_worker_state()
 
 
@@ -152,6 +152,7 @@ def make_comment(db):
             fields.setdefault("thread", parent.thread or parent)
         comment = Comment.objects.create(article=article, author=author, body=body, **fields)
         refresh_comment_count(article.pk)
+        caching.discussion_changed(article.slug)  # as Comment.post() does
         return comment
 
     return make_comment

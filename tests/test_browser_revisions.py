@@ -24,7 +24,7 @@ FATIGUE = "/articles/fatigue-and-ibd-what-can-help/"
 @pytest.fixture
 def corrected_overdue_article(demo_site):
     """The demo fatigue article (it has an update note) with a correction too, and its review overdue."""
-    from articles.caching import content_changed
+    from articles.caching import article_changed
     from articles.models import Article, ArticleCorrection
 
     article = Article.objects.get(slug="fatigue-and-ibd-what-can-help")
@@ -36,7 +36,7 @@ def corrected_overdue_article(demo_site):
         published_at=timezone.now() - timedelta(days=1),
     )
     Article.objects.filter(pk=article.pk).update(next_review_due=timezone.localdate() - timedelta(days=3))
-    content_changed()
+    article_changed(article.slug)
     return article
 
 

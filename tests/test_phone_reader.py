@@ -16,7 +16,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.management import call_command
 
-from articles.caching import content_generation
+from articles.caching import SITE, article_version, version_tag
 from articles.models import Article
 from community.models import Comment
 
@@ -227,7 +227,8 @@ class TestMessagesWhereTheReaderLands:
         client.force_login(member)
         post(client, article)
 
-        keys = [f"thread:{content_generation()}:{article.pk}:1:{viewer}" for viewer in ("member", "reader")]
+        versions = version_tag((SITE, article_version(article.slug)))
+        keys = [f"thread:{versions}:{article.pk}:1:{viewer}" for viewer in ("member", "reader")]
         for html in cache.get_many(keys).values():
             assert "Just posted" not in html and "comment--landed" not in html and "Thank you" not in html
         client.logout()

@@ -695,6 +695,7 @@ def test_preview_figures_cost_the_same_with_1_or_20_parts(client, editor, make_a
             assert "Plain-language check" in client.get(article.get_absolute_url()).content.decode()
         return len(captured)
 
+    queries_for_preview()  # what every page shares (topics, settings) is kept from here on
     make_section(article, heading="Section 0")
     make_question(article, text="Question 0?")
     one = queries_for_preview()

@@ -277,7 +277,7 @@ class TestPageCache:
 
 
 class TestMemberPages:
-    """No whole-page cache for members, but what isn't personal is shared within the generation."""
+    """No whole-page cache for members, but what isn't personal is shared for the page's versions."""
 
     def test_a_second_member_pays_only_for_who_they_are(
         self, member, second_member, third_member, make_article, make_section, make_question, make_comment
@@ -320,20 +320,20 @@ class TestMemberPages:
         assert "What the trial found, corrected" in page
         assert "Renamed topic" in page
 
-    def test_what_workers_keep_for_a_generation_expires_with_the_page_cache(self, settings):
-        memo = caching.GenerationMemo()
+    def test_what_workers_keep_for_a_version_expires_with_the_page_cache(self, settings):
+        memo = caching.VersionMemo()
         computed = []
 
         def compute():
             computed.append(1)
             return len(computed)
 
-        assert memo.get(1, "key", compute) == memo.get(1, "key", compute) == 1
-        assert memo.get(2, "key", compute) == 2  # a new generation
+        assert memo.get((1,), "key", compute) == memo.get((1,), "key", compute) == 1
+        assert memo.get((2,), "key", compute) == 2  # a new version
         settings.PAGE_CACHE_SECONDS = 0
         memo.clear()
-        assert memo.get(2, "key", compute) == 3
-        assert memo.get(2, "key", compute) == 4  # expired at once
+        assert memo.get((2,), "key", compute) == 3
+        assert memo.get((2,), "key", compute) == 4  # expired at once
 
     def test_the_shared_parts_of_the_page_hold_nothing_personal(
         self, member, second_member, make_article, make_question, make_comment
@@ -356,20 +356,21 @@ class TestMemberPages:
         assert token not in mine
 
     def test_a_change_through_another_worker_reaches_this_one_within_a_second(self, monkeypatch):
-        seen = caching.content_generation()
-        cache.set(caching.GENERATION_KEY, seen + 10, timeout=None)  # as another worker's change does
+        (seen,) = caching.current_versions([caching.SITE])
+        cache.set("version:site", seen + 10, timeout=None)  # as another worker's change does
 
-        assert caching.content_generation() == seen  # this worker's copy, for up to a second
-        monkeypatch.setattr(caching.time, "monotonic", lambda: caching.worker_generation.expires)
-        assert caching.content_generation() == seen + 10
+        assert caching.current_versions([caching.SITE]) == [seen]  # this worker's copy, for up to a second
+        expires = caching.worker_versions.values[caching.SITE][1]
+        monkeypatch.setattr(caching.time, "monotonic", lambda: expires)
+        assert caching.current_versions([caching.SITE]) == [seen + 10]
 
-    def test_a_change_here_moves_on_from_the_shared_generation_not_this_workers_copy(self):
-        seen = caching.content_generation()
-        cache.set(caching.GENERATION_KEY, seen + 10, timeout=None)
+    def test_a_change_here_moves_on_from_the_shared_version_not_this_workers_copy(self):
+        (seen,) = caching.current_versions([caching.SITE])
+        cache.set("version:site", seen + 10, timeout=None)
 
-        caching.bump_generation()
+        caching.move_versions([caching.SITE])
 
-        assert caching.content_generation() == cache.get(caching.GENERATION_KEY) == seen + 11
+        assert caching.current_versions([caching.SITE]) == [cache.get("version:site")] == [seen + 11]
 
     def test_only_moderators_get_the_moderation_link(self, client, member, moderator, editor, password):
         for user, shown in ((member, False), (editor, False), (moderator, True)):

@@ -269,7 +269,7 @@ class TestRedisStoppedMidRun:
         reader = Client()
         assert "Waited out the outage." not in reader.get(article.get_absolute_url()).content.decode()
         # Redis keeps its data, the cached page included, but answers nobody for a while: the change
-        # made meanwhile can't move the shared generation on.
+        # made meanwhile can't move the shared versions on.
         redis_counters(settings.REDIS_URL).client.execute_command("CLIENT", "PAUSE", 1500, "ALL")
         paused_until = time.monotonic() + 1.5
 
@@ -278,6 +278,6 @@ class TestRedisStoppedMidRun:
         assert post_comment(member, article, "Waited out the outage.").status_code == 302
         assert time.monotonic() < paused_until
         given_up_until = max(QuickToGiveUpConnection.unanswered_until.values())
-        time.sleep(max(paused_until, given_up_until) - time.monotonic() + caching.LOCAL_GENERATION_SECONDS + 0.1)
+        time.sleep(max(paused_until, given_up_until) - time.monotonic() + caching.LOCAL_VERSION_SECONDS + 0.1)
 
         assert "Waited out the outage." in reader.get(article.get_absolute_url()).content.decode()

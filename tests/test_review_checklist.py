@@ -109,13 +109,13 @@ class TestTheModelRule:
         with pytest.raises(IntegrityError), transaction.atomic():
             ReviewAnswer.objects.create(article=article, criterion=Criterion.HARMS, answer=Answer.NO, note="x")
 
-    def test_an_answer_saved_makes_cached_pages_stale(self, make_article):
+    def test_an_answer_saved_makes_the_articles_cached_page_stale(self, make_article):
         article = make_article()
-        before = caching.content_generation()
+        before = caching.current_versions([caching.article_version(article.slug)])
 
         ReviewAnswer.objects.create(article=article, criterion=Criterion.HARMS, answer=Answer.YES)
 
-        assert caching.content_generation() > before
+        assert caching.current_versions([caching.article_version(article.slug)]) > before
 
 
 class TestTheAdminForm:
@@ -361,7 +361,7 @@ class TestThePanel:
         ReviewAnswer.objects.filter(article=article, criterion=Criterion.COSTS).update(
             answer=Answer.NOT_APPLICABLE, note="It is a diet, not a product."
         )
-        caching.content_changed()
+        caching.article_changed(article.slug)
 
         panel = self.panel(client, article)
 
@@ -404,11 +404,12 @@ class TestThePanel:
         from django.db import connection
 
         def queries_for(article):
-            caching.content_changed()
+            caching.site_changed()  # drawn wholly afresh each time, the site's parts too
             with CaptureQueriesContext(connection) as queries:
                 client.get(article.get_absolute_url())
             return [q["sql"] for q in queries]
 
+        queries_for(make_article())  # what the process keeps once (content types) is kept from here on
         bare = queries_for(make_article())
         one = make_article()
         ReviewAnswer.objects.create(article=one, criterion=Criterion.HARMS, answer=Answer.YES)

@@ -26,9 +26,9 @@ def give_published_research_a_stage(apps, schema_editor):
     for slug, stage in KNOWN_STAGES.items():
         unstaged.filter(slug=slug).update(evidence_stage=stage)
     if unstaged.update(status="review"):
-        from articles.caching import bump_generation
+        from articles.caching import site_changed
 
-        bump_generation()  # readers' cached pages must stop showing them
+        site_changed()  # readers' cached pages must stop showing them
 
 
 class Migration(migrations.Migration):

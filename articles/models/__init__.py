@@ -11,7 +11,6 @@ from .article import (
     months_after,
     tags_changed,
 )
-from .base import ReaderVisible
 from .finding import SEARCH_FIELDS
 from .glossary import SAME_CHARACTERS, GlossaryLetter, GlossaryTerm, GlossaryTermQuerySet, normalise_form
 from .hero import SOCIAL_IMAGE_WIDTH
@@ -41,7 +40,6 @@ __all__ = [
     "OrderedPart",
     "PlainLanguageCheck",
     "Question",
-    "ReaderVisible",
     "ReviewAnswer",
     "Section",
     "SiteSettings",

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from ..caching import content_changed
+from ..caching import article_changed, published_list_changed
 from ..evidence import EvidenceStage, describe
 from ..images import make_renditions, strip_uploaded_metadata
 from .derived import DerivedArticle, DerivedQuerySet
@@ -301,15 +301,19 @@ class Article(
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []
+        before = type(self).objects.filter(pk=self.pk).values_list("slug", "status").first() if self.pk else None
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        article_changed(self.slug, before and before[0])  # a new slug: the old address stops showing it
+        if self.status == self.Status.PUBLISHED or (before and before[1] == self.Status.PUBLISHED):
+            published_list_changed()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        article_changed(self.slug)
+        published_list_changed()
         return result
 
     def prose_parts(self):
@@ -501,4 +505,5 @@ def tags_changed(sender, instance, action, **kwargs):
     Search sees them when the save finishes, with ``refresh_derived()``.
     """
     if isinstance(instance, Article) and action in ("post_add", "post_remove", "post_clear"):
-        content_changed()
+        article_changed(instance.slug)
+        published_list_changed()  # tag pages

@@ -11,7 +11,7 @@ parts outside admin calls ``refresh_derived()`` when it is done.
 from django.db.models import prefetch_related_objects
 
 from .. import search
-from ..caching import content_changed
+from ..caching import article_changed, site_changed
 from ..rendering import render_markdown
 from .parts import Section
 from .plain_language import HypeWord
@@ -36,7 +36,7 @@ class DerivedQuerySet:
         self.model.objects.bulk_update(changed_articles, DERIVED_FIELDS, batch_size=batch_size)
         Section.objects.bulk_update(changed_sections, ["body_html"], batch_size=batch_size)
         search.refresh_vectors(self.model.objects.filter(pk__in=[article.pk for article in changed_articles]))
-        content_changed()  # readers see the HTML
+        site_changed()  # readers see the HTML: of any article, perhaps all
         return len(changed_articles)
 
 
@@ -61,7 +61,7 @@ class DerivedArticle:
         articles = type(self).objects.filter(pk=self.pk)
         articles.update(**{field: getattr(self, field) for field in DERIVED_FIELDS})
         search.refresh_vectors(articles)
-        content_changed()  # readers see the HTML
+        article_changed(self.slug)  # readers see the HTML
 
     def derive(self, sections, questions, tags, hype_words):
         """Set the derived fields from the parts given, in memory; returns the sections whose HTML changed."""

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from ..caching import content_changed
+from ..caching import site_changed
 from ..rendering import render_markdown
 
 # Typographic apostrophes and hyphens count as the plain ones when forms are compared.
@@ -83,14 +83,14 @@ class GlossaryTerm(models.Model):
     def save(self, *args, **kwargs):
         self.definition_html = render_markdown(self.definition)
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        site_changed()  # the glossary page, and its links in every article
 
     def get_absolute_url(self):
         return reverse("articles:glossary") + f"#term-{self.slug}"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        site_changed()
         return result
 
     @property

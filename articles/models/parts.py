@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from ..caching import content_changed
+from ..caching import article_changed
 from ..rendering import render_markdown
 
 
@@ -20,11 +20,11 @@ class OrderedPart(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()  # readers see it: sections and questions alike
+        article_changed(self.article.slug)  # readers see it: sections and questions alike
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        article_changed(self.article.slug)
         return result
 
 
@@ -92,11 +92,11 @@ class StudyFacts(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        article_changed(self.article.slug)  # readers see it on the article's page
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        article_changed(self.article.slug)
         return result
 
     def facts(self):
@@ -150,14 +150,14 @@ class ArticleCorrection(models.Model):
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        article_changed(self.article.slug)  # readers see it on the article's page
 
     def get_absolute_url(self):
         return self.article.get_absolute_url() + "#corrections"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        article_changed(self.article.slug)
         return result
 
     @property

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..caching import content_changed
+from ..caching import article_changed
 
 # The editorial policy promises a reason with every answer: the same words wherever one is missing.
 NOTE_REQUIRED = "Say why, in one plain sentence: readers see this note, and every answer needs one, “Yes” included."
@@ -114,14 +114,14 @@ class ReviewAnswer(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        article_changed(self.article.slug)  # readers see it on the article's page
 
     def get_absolute_url(self):
         return self.article.get_absolute_url() + "#review-checklist-heading"
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        article_changed(self.article.slug)
         return result
 
     @property

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from ..caching import content_changed
+from ..caching import site_changed
 from ..rendering import render_markdown
 
 DEFAULT_READING_GRADE_TARGET = 7
@@ -40,14 +40,14 @@ class Contributor(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        site_changed()  # bylines and settings show on pages all over the site
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        site_changed()
         return result
 
 
@@ -77,14 +77,14 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
         if renamed:  # its articles are found by the topic's name
             self.articles.rebuild_search_documents()
-        content_changed()  # readers see it in the navigation
+        site_changed()  # every page shows the navigation, and cards the topic
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        site_changed()
         return result
 
 
@@ -124,11 +124,11 @@ class SiteSettings(models.Model):
         self.pk = 1
         self.medical_disclaimer_html = render_markdown(self.medical_disclaimer)
         super().save(*args, **kwargs)
-        content_changed()  # readers see it
+        site_changed()  # bylines and settings show on pages all over the site
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        content_changed()
+        site_changed()
         return result
 
     @classmethod

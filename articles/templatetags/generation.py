@@ -1,6 +1,6 @@
 """
 ``{% shared_fragment "name" key ... %}...{% endshared_fragment %}``: a part of a page that is the same for
-every visitor, rendered once per worker and content generation (articles.caching.for_this_generation).
+every visitor, rendered once per worker for the versions the page depends on (articles.caching.for_this_page).
 
 Signed-out readers get whole pages from the page cache; members get pages drawn afresh, and most of an
 article page is the same for all of them. Only what is the same for everyone may go inside: nothing
@@ -9,7 +9,7 @@ that reads the user, the session or a CSRF token.
 
 from django import template
 
-from articles.caching import for_this_generation
+from articles.caching import for_this_page
 
 register = template.Library()
 
@@ -30,4 +30,4 @@ class SharedFragmentNode(template.Node):
 
     def render(self, context):
         key = ("fragment", *(str(part.resolve(context)) for part in self.vary_on))
-        return for_this_generation(context["request"], key, lambda: self.nodelist.render(context))
+        return for_this_page(context["request"], key, lambda: self.nodelist.render(context))

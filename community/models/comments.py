@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 
-from articles.models import Article, ReaderVisible
+from articles.caching import discussion_changed
+from articles.models import Article
 
 from ..notifications import notify_decision, notify_reply
 from .follows import Notification
@@ -169,7 +170,7 @@ def with_author_records(comments):
     return comments
 
 
-class Comment(ReaderVisible):
+class Comment(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending review"
         APPROVED = "approved", "Approved"
@@ -316,6 +317,7 @@ class Comment(ReaderVisible):
         )
         if comment.status == cls.Status.APPROVED:
             refresh_comment_count(article.pk)
+            discussion_changed(article.slug)
             Notification.comment_published(comment)
             transaction.on_commit(lambda: notify_reply(comment))
         elif comment.is_urgent:
@@ -335,6 +337,7 @@ class Comment(ReaderVisible):
             self.hold_reason = hold_reason
         self.save()
         refresh_comment_count(self.article_id)
+        discussion_changed(self.article.slug)
         if self.is_urgent and not was_urgent:
             alert_moderators(self)
 
@@ -349,6 +352,7 @@ class Comment(ReaderVisible):
         else:
             self.delete()
         refresh_comment_count(self.article_id)
+        discussion_changed(self.article.slug)
 
     def _decide(self, status, *, by, reason):
         was_pending = self.status == self.Status.PENDING
@@ -359,6 +363,7 @@ class Comment(ReaderVisible):
         self.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         self.reports.filter(resolved_at__isnull=True).update(resolved_at=self.decided_at)
         refresh_comment_count(self.article_id)
+        discussion_changed(self.article.slug)  # approved, removed or approved again: readers see it
         return was_pending
 
     @transaction.atomic
@@ -401,6 +406,7 @@ class Comment(ReaderVisible):
                 action=ModerationLog.Action.HIDDEN, comment=self, member=self.author, reason=f"{reporters} reports"
             )
             refresh_comment_count(self.article_id)
+            discussion_changed(self.article.slug)  # hidden; a report that hides nothing changes no page
         return report
 
 
@@ -425,7 +431,7 @@ class ReportQuerySet(models.QuerySet):
         )
 
 
-class Report(ReaderVisible):
+class Report(models.Model):
     class Reason(models.TextChoices):
         MISINFORMATION = "misinformation", "Medical misinformation"
         SPAM = "spam", "Spam or advertising"

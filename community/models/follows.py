@@ -9,7 +9,7 @@ chose so also get an email, from a job, at most one a day per discussion.
 A moderator's decision on a comment becomes a notification for its author.
 
 Neither follows nor notifications are anything readers see: they never move
-the content generation, and no cached page holds them. The unread count in
+a cache version, and no cached page holds them. The unread count in
 the header is one query on the (recipient, read_at) index.
 """
 

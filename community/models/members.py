@@ -9,8 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from articles.caching import content_changed
-from articles.models import ReaderVisible
+from articles.caching import discussion_changed
+from articles.models import Article
 
 from ..tasks import forget_emails_to
 from .comments import Comment, Report
@@ -54,7 +54,7 @@ def token_matches(data, state, *, salt):
     return constant_time_compare(data[1], _state_hash(state, salt))
 
 
-class Profile(ReaderVisible):
+class Profile(models.Model):
     """What a member shows others, and their choices. Never their email."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
@@ -93,6 +93,18 @@ class Profile(ReaderVisible):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        renamed = (
+            self.pk is not None
+            and (fields is None or "display_name" in fields)
+            and Profile.objects.filter(pk=self.pk).exclude(display_name=self.display_name).exists()
+        )
+        super().save(*args, **kwargs)
+        if renamed:  # the discussions they took part in show the new name; their other choices show nowhere
+            commented_on = Article.objects.filter(comments__author=self.user_id).distinct()
+            discussion_changed(*commented_on.values_list("slug", flat=True))
 
     @classmethod
     def for_user(cls, user):
@@ -330,10 +342,9 @@ class Profile(ReaderVisible):
             for name in names:
                 mentions |= models.Q(**{f"{field}__icontains": name})
             for pk, text in queryset.filter(mentions).values_list("pk", field):
-                # update(), not save(): a moderation word would lowercase itself, and the one note a reader
-                # may see (a removed comment's reason, shown to its author) is covered by the call below.
+                # update(), not save(): a moderation word would lowercase itself. The one note a reader may
+                # see (a removed comment's reason) only its author sees, on pages never cached.
                 queryset.model.objects.filter(pk=pk).update(**{field: redact(text, names)})
-        content_changed()
 
     @transaction.atomic
     def suspend(self, *, by, reason):

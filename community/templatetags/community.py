@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from articles.caching import content_generation, for_this_generation
+from articles.caching import SITE, article_version, for_these_versions, mark_not_canonical, version_tag
 from articles.models import Topic
 
 from ..forms.comments import CommentForm
@@ -113,26 +113,36 @@ def thread_html(request, article, landed=None):
     if personal:
         return render_thread(article, user, number, personal=True, landed=landed)
     viewer = "member" if user.is_authenticated else "reader"
-    key = f"thread:{content_generation(request)}:{article.pk}:{number}:{viewer}"
+    versions = (SITE, article_version(article.slug))
+    key = f"thread:{version_tag(versions, request)}:{article.pk}:{number}:{viewer}"
 
     def shared_copy():
-        html = cache.get(key)
-        if html is None:
-            html = render_thread(article, user, number, personal=False)
-            cache.set(key, html, THREAD_SECONDS)
-        return html
+        stored = cache.get(key)
+        if stored is None:
+            page_numbers = []
+            html = render_thread(article, user, number, personal=False, page_numbers=page_numbers)
+            # A number past the last page, or no number at all, shows a real page: not worth a copy of its own.
+            stored = (html, [str(shown) for shown in page_numbers] != [number])
+            if not stored[1]:
+                cache.set(key, stored, THREAD_SECONDS)
+        return stored
 
     # Kept in this worker too, so a member's page asks the shared cache for nothing it has seen.
-    return for_this_generation(request, key, shared_copy)
+    html, another_page_shown = for_these_versions(request, versions, key, shared_copy)
+    if another_page_shown:
+        mark_not_canonical(request)
+    return html
 
 
-def render_thread(article, user, number, *, personal, moderating_request=None, landed=None):
+def render_thread(article, user, number, *, personal, moderating_request=None, landed=None, page_numbers=None):
     """The thread's HTML. Only a personal copy may show the reader's own notices and messages, and only
     one drawn for ``moderating_request`` (never stored) the moderators' controls with their CSRF token."""
     moderating = moderating_request is not None
     page = Comment.objects.filter(article=article).thread_page(
         user, number, per_page=COMMENTS_PER_PAGE, moderating=moderating
     )
+    if page_numbers is not None:
+        page_numbers.append(page.number)
     reported = set()
     context = {"article": article, "page": page, "user": user, "moderating": moderating}
     if personal:

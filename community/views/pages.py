@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from articles.caching import cache_for_readers
+from articles.caching import DISCUSSIONS, PUBLISHED, cache_for_readers
 from articles.models import Article
 
 from ..models import Comment
@@ -15,7 +15,7 @@ LATEST_COMMENTS = 15
 ACTIVE_ARTICLES = 5
 
 
-@cache_for_readers
+@cache_for_readers(depends_on=(PUBLISHED, DISCUSSIONS))
 def community(request):
     month_ago = timezone.now() - timedelta(days=30)
     recent = Q(comments__status=Comment.Status.APPROVED, comments__deleted_at__isnull=True)

@@ -12,7 +12,7 @@ It is safe to run twice; originals that carry nothing are left as they are.
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 
-from articles.caching import content_changed
+from articles.caching import site_changed
 from articles.images import carries_metadata, make_renditions, without_metadata
 from articles.models import Article
 
@@ -53,6 +53,6 @@ class Command(BaseCommand):
             if not Article.objects.filter(hero_image=name).exists():
                 storage.delete(name)
         if cleaned and not dry_run:
-            content_changed()
+            site_changed()  # hero images show on article pages and cards alike
         verb = "carry metadata" if dry_run else "cleaned"
         self.stdout.write(f"{cleaned} hero-image original(s) {verb}; {missing} missing from storage.")

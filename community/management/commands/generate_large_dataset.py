@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from articles.caching import content_changed
+from articles.caching import site_changed
 from articles.evidence import EvidenceStage
 from articles.images import make_renditions
 from articles.management.commands.seed_articles import demo_illustration
@@ -91,7 +91,7 @@ class Command(BaseCommand):
             # As after any bulk load: fresh statistics, so nothing measured races autovacuum (PostgreSQL)
             # or runs without any (SQLite). Production runs the same command nightly (docs/deploy.md).
             call_command("optimize_database", stdout=io.StringIO())
-        content_changed()
+        site_changed()  # every page may show what was loaded
         counts = Comment.objects.status_counts()
         self.stdout.write(
             self.style.SUCCESS(
