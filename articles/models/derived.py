@@ -62,8 +62,8 @@ class DerivedArticle:
         if changed_sections:
             Section.objects.bulk_update(changed_sections, ["body_html"])
         articles = type(self).objects.filter(pk=self.pk)
-        articles.update(**{field: getattr(self, field) for field in DERIVED_FIELDS})
-        search.refresh_vectors(articles)
+        derived = {field: getattr(self, field) for field in DERIVED_FIELDS}
+        articles.update(**derived, **search.vector_with(articles, self.search_document))  # one UPDATE
         content_changed()  # readers see the HTML
 
     def derive(self, sections, questions, tags, hype_words):
