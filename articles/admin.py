@@ -11,6 +11,7 @@ long sentences, medical terms) as they were last saved or submitted, and the
 hype words found; warnings only, nothing here stops a save.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import NamedTuple
 
@@ -19,9 +20,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, prefetch_related_objects
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
@@ -39,6 +39,7 @@ from reversion.models import Version
 from . import readability
 from .caching import article_changed, published_list_changed, site_changed
 from .forms import (
+    CHOSEN_ONCE,
     ArticleAdminForm,
     CompareRevisionsForm,
     CorrectionAdminForm,
@@ -65,6 +66,7 @@ from .models import (
     Topic,
     glossary_terms,
 )
+from .revisions import save_revision
 
 # Web addresses typed without a scheme are taken as https.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -133,6 +135,21 @@ class LoadedRowsMixin:
             form.fields[name] = LoadedRowChoiceField(
                 self, field.queryset, initial=field.initial, required=False, widget=field.widget
             )
+
+
+# The parts an article's revision holds (``reversion.register(follow=...)`` on Article).
+REVISION_PARTS = (Section, Question, StudyFacts)
+
+
+def saved_rows(formset):
+    """The formset's rows as its save left them, in the model's order: those loaded and kept, and those added.
+
+    Rows deleted lost their primary key when deleted (``ArticleAdmin.save_formset``).
+    """
+    rows = [row for row in [*formset.get_queryset(), *formset.new_objects] if row.pk is not None]
+    if any(field.name == "position" for field in formset.model._meta.fields):
+        rows.sort(key=lambda row: (row.position, row.pk))
+    return rows
 
 
 class PartFormSet(LoadedRowsMixin, BaseInlineFormSet):
@@ -486,7 +503,8 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_reading_target()
+        """With its topic and people, which the form keeps without a query when they are unchanged."""
+        return super().get_queryset(request).with_reading_target().select_related(*CHOSEN_ONCE)
 
     def save_formset(self, request, form, formset, change):
         """Save the inline rows, the new ones in one INSERT per kind: the revision takes them all in save_related."""
@@ -503,24 +521,58 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
             if row not in new:
                 row.save()
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """Add, change or restore an article: its revision is written by save_related, once everything is saved.
+    @contextmanager
+    def create_revision(self, request):
+        """One transaction for the save and its revision, written once the view is done (its comment set).
 
-        VersionAdmin would add the article, and read its parts again, on every save signal on the way.
+        The revision holds the rows save_related hands over, as saved: reversion would ask the
+        database again whether each still exists (``articles/revisions.py``).
         """
-        with reversion.create_revision(manage_manually=True, atomic=False):
+        with (
+            transaction.atomic(using=router.db_for_write(Version)),
+            reversion.create_revision(atomic=False),
+        ):
+            reversion.set_user(request.user)
+            request.revision_rows = []
+            yield
+            if request.revision_rows:
+                save_revision(
+                    request.revision_rows,
+                    user=reversion.get_user(),
+                    comment=reversion.get_comment(),
+                    date_created=reversion.get_date_created(),
+                )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Add, change or restore an article inside the transaction create_revision opened, with no savepoint.
+
+        VersionAdmin would add the article, and read its parts again, on every save signal on the way:
+        save_related hands the rows to keep instead.
+        """
+        if request.method in ("GET", "HEAD", "OPTIONS", "TRACE"):
             return super().changeform_view(request, object_id, form_url, extra_context)
+        with (
+            transaction.atomic(using=router.db_for_write(self.model), savepoint=False),
+            reversion.create_revision(manage_manually=True, atomic=False),
+        ):
+            return self._changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Tags, sections and questions are saved after the article itself: derive from them all, once
-        # (which clears cached pages too: parts inserted in bulk had no save() to do it).
+        # (which clears cached pages too: parts inserted in bulk had no save() to do it), as the formsets hold them.
         article = form.instance
-        article.refresh_derived()
-        if reversion.is_active():
-            # As saved and derived, with every part (read by refresh_derived), in one query for their kinds.
-            ContentType.objects.get_for_models(Article, StudyFacts, Section, Question)
-            reversion.add_to_revision(article)
+        rows = {formset.model: saved_rows(formset) for formset in formsets if formset.model in REVISION_PARTS}
+        sections, questions, study = rows.get(Section), rows.get(Question), rows.get(StudyFacts)
+        article.refresh_derived(sections=sections, questions=questions, tags=form.cleaned_data.get("tags"))
+        if hasattr(request, "revision_rows"):
+            # As saved and derived, with every part, in reversion's follow order (sections, questions, study);
+            # parts whose inline the editor doesn't have were read by refresh_derived, or are read here.
+            if study is None:
+                study = list(StudyFacts.objects.filter(article=article))
+            sections = article.sections.all() if sections is None else sections
+            questions = article.questions.all() if questions is None else questions
+            request.revision_rows = [article, *sections, *questions, *study]
         self.warn_about_plain_language(request, article)
 
     def warn_about_plain_language(self, request, article):

@@ -43,6 +43,26 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         self.widgets[1].attrs["aria-label"] = "Time"
 
 
+class UnchangedChoiceField(forms.ModelChoiceField):
+    """A choice of topic or person that, left as it was, is the object the article already holds: no query.
+
+    The article's admin reads them with the article (``ArticleAdmin.get_object``); the database still refuses
+    one deleted meanwhile.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unchanged = None
+
+    def to_python(self, value):
+        if self.unchanged is not None and value not in self.empty_values and str(value) == str(self.unchanged.pk):
+            return self.unchanged
+        return super().to_python(value)
+
+
+CHOSEN_ONCE = ["topic", "author", "medical_reviewer"]
+
+
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
@@ -54,7 +74,7 @@ class ArticleAdminForm(forms.ModelForm):
             "closing", "topic", "tags", "author", "medical_reviewer", "reviewed_on", "next_review_due", "status",
             "published_at", "comments_open",
         ]  # fmt: skip
-        field_classes = {"hero_image": HeroImageField}
+        field_classes = {"hero_image": HeroImageField} | dict.fromkeys(CHOSEN_ONCE, UnchangedChoiceField)
         widgets = {
             "headline": forms.TextInput(attrs={"class": "wide-input"}),
             "slug": forms.TextInput(attrs={"class": "wide-input"}),
@@ -110,6 +130,10 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer_stage_sentence()
+        for name in CHOSEN_ONCE:
+            field = self.fields.get(name)
+            if isinstance(field, UnchangedChoiceField) and Article._meta.get_field(name).is_cached(self.instance):
+                field.unchanged = getattr(self.instance, name)
 
     def offer_stage_sentence(self):
         """Show the chosen stage's own sentence in the empty box and under it: editors adjust it, not start afresh.

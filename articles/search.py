@@ -120,13 +120,24 @@ def _fallback_search(queryset, stems, excluded):
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
-def document_vector():
-    """The weighted tsvector an article is found by on PostgreSQL."""
+def document_vector(search_document="search_document"):
+    """The weighted tsvector an article is found by on PostgreSQL.
+
+    ``search_document`` may be the new text itself, as a ``Value``, for an UPDATE that writes it too
+    (the vector would otherwise be made from the text as it was before the UPDATE).
+    """
     return (
         SearchVector("headline", weight="A", config=SEARCH_CONFIG)
         + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("search_document", weight="C", config=SEARCH_CONFIG)
+        + SearchVector(search_document, weight="C", config=SEARCH_CONFIG)
     )
+
+
+def vector_with(queryset, search_document):
+    """The vector to write in the same UPDATE as the new search text, on PostgreSQL; ``{}`` elsewhere."""
+    if connections[queryset.db].vendor == "postgresql":
+        return {"search_vector": document_vector(Value(search_document))}
+    return {}
 
 
 def refresh_vectors(queryset):

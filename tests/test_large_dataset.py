@@ -145,7 +145,7 @@ class TestQueryCounts:
     @pytest.mark.parametrize(
         ("url", "allowed"),
         [
-            ("/", article_pages.TestQueryCounts.LIST_PAGE_QUERIES),
+            ("/", article_pages.TestQueryCounts.HOME_PAGE_QUERIES),
             ("/topics/crohns-disease/", article_pages.TestQueryCounts.TOPIC_PAGE_QUERIES),
             ("/tags/clinical-trials/", article_pages.TestQueryCounts.TAG_PAGE_QUERIES),
             (HEAVY_URL, article_pages.TestQueryCounts.ARTICLE_PAGE_QUERIES),

@@ -301,14 +301,33 @@ class Article(
             self.hero_renditions = make_renditions(self.hero_image)
         elif not self.hero_image:
             self.hero_renditions = []
-        before = type(self).objects.filter(pk=self.pk).values_list("slug", "status").first() if self.pk else None
+        before = self.as_loaded()
         super().save(*args, **kwargs)
+        self._as_loaded = (self.slug, self.status)
         article_changed(self.slug, before and before[0])  # a new slug: the old address stops showing it
         if self.status == self.Status.PUBLISHED or (before and before[1] == self.Status.PUBLISHED):
             published_list_changed()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        if "slug" in field_names and "status" in field_names:
+            article._as_loaded = (article.slug, article.status)
+        return article
+
+    def as_loaded(self):
+        """The slug and status the saved row has, which say whose cached pages a save makes stale.
+
+        Remembered when the article was read (an admin form reads it just before saving), else asked for.
+        """
+        if not self.pk:
+            return None
+        if hasattr(self, "_as_loaded"):
+            return self._as_loaded
+        return type(self).objects.filter(pk=self.pk).values_list("slug", "status").first()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

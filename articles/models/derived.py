@@ -43,24 +43,27 @@ class DerivedQuerySet:
 class DerivedArticle:
     """One article's derived data, mixed into ``Article``."""
 
-    def refresh_derived(self):
+    def refresh_derived(self, sections=None, questions=None, tags=None):
         """Compute and store everything derived from the article as saved with its parts, tags and topic.
 
-        Reads the parts afresh (never what was prefetched) and writes only derived fields,
-        so it may follow any save. Call it once, when the article and all its parts are saved.
-        The parts read stay prefetched, as saved: a revision that follows them reads no more.
+        Reads the parts afresh (never what was prefetched) unless the caller hands over the ones it has
+        just saved, all of them in their order (admin does), and writes only derived fields, so it may
+        follow any save. Call it once, when the article and all its parts are saved. The parts read stay
+        prefetched, as saved: a revision that follows them reads no more.
         """
         for parts in ("sections", "questions"):
             getattr(self, "_prefetched_objects_cache", {}).pop(parts, None)
-        prefetch_related_objects([self], "sections", "questions")
-        sections, questions = list(self.sections.all()), list(self.questions.all())
-        tags = list(self.tags.names())
+        if sections is None or questions is None:
+            prefetch_related_objects([self], "sections", "questions")
+        sections = list(self.sections.all() if sections is None else sections)
+        questions = list(self.questions.all() if questions is None else questions)
+        tags = list(self.tags.names()) if tags is None else list(tags)
         changed_sections = self.derive(sections, questions, tags, HypeWord.objects.pairs())
         if changed_sections:
             Section.objects.bulk_update(changed_sections, ["body_html"])
         articles = type(self).objects.filter(pk=self.pk)
-        articles.update(**{field: getattr(self, field) for field in DERIVED_FIELDS})
-        search.refresh_vectors(articles)
+        derived = {field: getattr(self, field) for field in DERIVED_FIELDS}
+        articles.update(**derived, **search.vector_with(articles, self.search_document))  # one UPDATE
         article_changed(self.slug)  # readers see the HTML
 
     def derive(self, sections, questions, tags, hype_words):
