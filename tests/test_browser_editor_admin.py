@@ -133,8 +133,9 @@ def test_an_editor_writes_fixes_the_listed_errors_and_publishes_research_news(de
     assert summary.is_visible()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     links = summary.get_by_role("link")
-    assert links.count() == 1
+    assert links.count() == 2  # the missing source link, and a question too few for research news
     assert links.first.inner_text().startswith("Link to their article:")
+    assert "at least 3 questions" in links.nth(1).inner_text()
     assert sideways_scroll(page) == 0
     results = audit(page, "admin-add-article-errors", LAPTOP["width"])
     assert results.violations_count == 0, results.generate_report()
@@ -142,6 +143,8 @@ def test_an_editor_writes_fixes_the_listed_errors_and_publishes_research_news(de
     links.first.click()
     assert page.evaluate("document.activeElement.id") == "id_source_url"
     page.keyboard.type("https://news.example.org/injection-trial")
+    links.nth(1).click()
+    page.locator("#id_questions-1-text").fill("Where is the trial recruiting?")
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
 
