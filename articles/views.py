@@ -21,13 +21,25 @@ from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 ARTICLES_PER_PAGE = 10
 
 
-def paginate(request, queryset):
-    return Paginator(queryset, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+class CountedPaginator(Paginator):
+    """A paginator given its count, so it doesn't count the rows itself."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+def paginate(request, queryset, *, counted_as):
+    """One page of articles. The count behind "Page 2 of 40" is taken once per worker and content generation,
+    under the key ``counted_as`` names: counting every matching article on each request cost more than the
+    page itself with thousands published (docs/performance.md)."""
+    count = for_this_generation(request, ("article-count", *counted_as), queryset.count)
+    return CountedPaginator(queryset, ARTICLES_PER_PAGE, count=count).get_page(request.GET.get("page"))
 
 
 @cache_for_readers
 def home(request):
-    page = paginate(request, Article.objects.published().for_cards())
+    page = paginate(request, Article.objects.published().for_cards(), counted_as=["home"])
     return render(request, "articles/home.html", {"page": page})
 
 
@@ -69,7 +81,8 @@ def stage_filter(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     stage, filtering = stage_filter(request)
-    page = paginate(request, Article.objects.published().filter(topic=topic).at_stage(stage).for_cards())
+    articles = Article.objects.published().filter(topic=topic).at_stage(stage).for_cards()
+    page = paginate(request, articles, counted_as=["topic", topic.pk, stage])
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page, **filtering})
 
 
@@ -78,7 +91,7 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stage, filtering = stage_filter(request)
     tagged = Article.objects.published().filter(tags=tag)
-    page = paginate(request, tagged.at_stage(stage).for_cards())
+    page = paginate(request, tagged.at_stage(stage).for_cards(), counted_as=["tag", tag.pk, stage])
     if not page.object_list and page.number == 1 and not (stage and tagged.exists()):
         raise Http404("No published articles carry this tag")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, **filtering})
@@ -93,7 +106,7 @@ research_stages = cache_for_readers(
 def author_detail(request, slug):
     author = get_object_or_404(Contributor, slug=slug)
     articles = Article.objects.published().for_cards()
-    page = paginate(request, articles.filter(author=author))
+    page = paginate(request, articles.filter(author=author), counted_as=["author", author.pk])
     reviewed = articles.filter(medical_reviewer=author)[:5]
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "reviewed": reviewed})
 
@@ -113,7 +126,7 @@ def search_results(request):
     words = search.terms(query)
     page = None
     if query:
-        page = paginate(request, Article.objects.published().search(query).for_results())
+        page = paginate(request, Article.objects.published().search(query).for_results(), counted_as=["search", query])
         for article in page:
             article.headline_html = search.highlight(article.headline, words)
             article.snippet = search.snippet([article.standfirst, search.prose(article.search_document)], words)

@@ -270,6 +270,7 @@ class Bench:
                 body_html=render_body(f"A first comment, held for a moderator ({n})."),
                 status=Comment.Status.PENDING,
                 hold_reason=Comment.HoldReason.NEW_MEMBER,
+                needs_review=True,
             )
             for n in range(COMMENTS_PER_PAGE)
         )

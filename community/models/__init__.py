@@ -16,7 +16,6 @@ from .comments import (
     count_links,
     refresh_comment_count,
     render_body,
-    with_author_records,
 )
 from .follows import Follow, Notification
 from .members import Profile
@@ -47,5 +46,4 @@ __all__ = [
     "count_links",
     "refresh_comment_count",
     "render_body",
-    "with_author_records",
 ]

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm
-from ..models import Comment, ModerationLog, Profile, with_author_records
+from ..models import Comment, ModerationLog, Profile
 from ..two_factor import second_factor_required
 
 MODERATE = "community.moderate_comment"
@@ -44,7 +44,6 @@ def queue(request):
     waiting = Comment.objects.awaiting_review()
     comments = filter_form.filter(waiting).for_moderation()
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = with_author_records(page.object_list)
     counts = waiting.review_counts()
     context = {
         "page": page,
