@@ -111,6 +111,11 @@ def parse_args():
     parser.add_argument("--writers", type=int, help="members posting at once (default 20; smoke 4)")
     parser.add_argument("--posts", type=int, help="comments they post in total (default 500; smoke 40)")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
+    parser.add_argument(
+        "--compare-only",
+        action="store_true",
+        help="only time pages one request at a time on the demo content and the large dataset (about 2 minutes)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, SQLite database)")
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
@@ -220,12 +225,14 @@ class Bench:
                 {"page": label, "demo_ms": demo_times[label], "large_ms": large_times[label]}
                 for label, _, _ in COMPARED
             ]
+        results["failures"] = self.failures
+        if self.options.compare_only:
+            return results
         results["pages"] = self.measure_pages()
         results["load_average_before_after"] = self.load_average
         results["worker_restarts"] = self.worker_restarts
         results["writes"] = self.write_benchmark()
         results["server_log"] = self.check_logs()
-        results["failures"] = self.failures
         return results
 
     def manage(self, *args, quiet=False):
@@ -518,6 +525,8 @@ def report(results):
             ratio = row["large_ms"] / row["demo_ms"]
             flag = "" if ratio <= 1.5 else "  <-- over 1.5x"
             print(f"  {row['page']:<28} {row['demo_ms']:8.1f} {row['large_ms']:8.1f}  x{ratio:.2f}{flag}")
+    if "pages" not in results:
+        return
     print(f"\n{'page':<40} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8}  req/s each round")
     for key, row in results["pages"].items():
         target = ""
