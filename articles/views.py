@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
@@ -68,13 +67,12 @@ def article_detail(request, slug):
 
 
 def stage_filter(request):
-    """``?stage=`` on a list page: the stage's value ("" for all), and the form, the stage and the query
-    that pagination keeps, for the template."""
+    """``?stage=`` on a list page: the stage's value ("" for all), and the form and the stage, for the template."""
     form = StageFilterForm(request.GET)
     stage = form.selected()
     if stage is None:
-        return "", {"stage_form": form, "stage": None, "filter_query": ""}
-    return stage.value, {"stage_form": form, "stage": stage, "filter_query": urlencode({"stage": stage.value})}
+        return "", {"stage_form": form, "stage": None}
+    return stage.value, {"stage_form": form, "stage": stage}
 
 
 @cache_for_readers

@@ -392,7 +392,7 @@ class TestQueue:
 
         content = moderator_client.get(QUEUE_URL).content.decode()
 
-        assert "Comment by A deleted account" in content
+        assert "Comment by a deleted member" in content
         assert "Orphaned." in content
 
     def test_each_item_has_labelled_controls_and_distinct_buttons(self, moderator_client, held_comment):

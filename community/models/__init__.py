@@ -9,7 +9,9 @@ who made it, when and why, and lands in the moderation log.
 """
 
 from .comments import (
+    DELETED_MEMBER,
     EDIT_WINDOW,
+    EDIT_WINDOW_TEXT,
     Comment,
     Report,
     clean_body,
@@ -26,7 +28,9 @@ from .safeguarding import SafeguardingPhrase
 from .updates import ArticleAnnouncement, ArticleEmailPreview, Subscriber, TopicSubscriberCount
 
 __all__ = [
+    "DELETED_MEMBER",
     "EDIT_WINDOW",
+    "EDIT_WINDOW_TEXT",
     "ArticleAnnouncement",
     "ArticleEmailPreview",
     "Comment",

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
@@ -25,7 +26,9 @@ from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .safeguarding import alert_moderators, is_urgent
 
-EDIT_WINDOW = timedelta(minutes=15)
+EDIT_WINDOW = timedelta(minutes=15)  # how long after posting its author may edit a comment
+EDIT_WINDOW_TEXT = f"{EDIT_WINDOW // timedelta(minutes=1)} minutes"  # the same, as members read it
+DELETED_MEMBER = "a deleted member"  # who wrote a comment, once its author's account is gone
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|co\.uk|uk|io|info)\b", re.IGNORECASE)
 
 
@@ -253,6 +256,17 @@ class Comment(ReaderVisible):
 
     def get_absolute_url(self):
         return f"{reverse('articles:detail', kwargs={'slug': self.article.slug})}#comment-{self.pk}"
+
+    @property
+    def author_name(self):
+        """Who wrote it, as members see them: their display name, or "a deleted member" (``|capfirst`` it
+        to start a sentence). Pages ask for ``author__profile`` with the comment (``for_display``)."""
+        if self.author is None:
+            return DELETED_MEMBER
+        try:
+            return self.author.profile.display_name
+        except ObjectDoesNotExist:  # an account made outside sign-up, before its profile
+            return f"Member {self.author_id}"
 
     @property
     def is_deleted(self):

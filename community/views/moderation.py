@@ -23,10 +23,6 @@ RECENT_COMMENTS = 20
 LOG_ENTRIES = 50
 
 
-def display_name(user):
-    return Profile.for_user(user).display_name if user else "a deleted account"
-
-
 def redirect_back(request, fallback):
     """Back where the moderator was (the queue's page and tab), if "next" is a page of this site."""
     url = request.POST.get("next", "")
@@ -61,7 +57,7 @@ def queue(request):
 def decide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article", "author__profile"), pk=pk)
     form = DecisionForm(request.POST, comment=comment)
-    whose = f"the comment by {display_name(comment.author)}"
+    whose = f"the comment by {comment.author_name}"
     if not form.is_valid():
         messages.error(request, f"Nothing changed for {whose}: {form.error_text()}")
     elif form.cleaned_data["decision"] == DecisionForm.APPROVE:
