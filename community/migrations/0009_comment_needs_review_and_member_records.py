@@ -55,7 +55,14 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="comment",
             index=models.Index(
-                condition=models.Q(("needs_review", True)), fields=["created_at", "id"], name="comment_needs_review"
+                models.Case(
+                    models.When(hold_reason="urgent", status="pending", then=models.Value(0)),
+                    default=models.Value(1),
+                ),
+                models.F("created_at"),
+                models.F("id"),
+                condition=models.Q(("needs_review", True)),
+                name="comment_needs_review",
             ),
         ),
         migrations.RunPython(fill_review_flags_and_records, migrations.RunPython.noop),

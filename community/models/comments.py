@@ -56,6 +56,13 @@ def count_links(text):
     return len(LINK_PATTERN.findall(text))
 
 
+def urgent_first():
+    """0 for a comment held as urgent, 1 for the rest: the queue's first sort key, and its index's
+    (``comment_needs_review``), written once so the two stay the same and the database reads the queue's
+    page from the index in order. Values, not Comment.Status: Meta's index is built before the class."""
+    return Case(When(hold_reason="urgent", status="pending", then=Value(0)), default=Value(1))
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
@@ -132,12 +139,7 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.select_related("article", "author__profile", "parent__author__profile")
             .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
-            .alias(
-                urgent_first=Case(
-                    When(status=Comment.Status.PENDING, hold_reason=Comment.HoldReason.URGENT, then=Value(0)),
-                    default=Value(1),
-                )
-            )
+            .alias(urgent_first=urgent_first())
             .order_by("urgent_first", "created_at", "pk")
         )
 
@@ -239,7 +241,9 @@ class Comment(ReaderVisible):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             models.Index(fields=["author", "status"], name="comment_author_status"),
             models.Index(fields=["thread", "created_at"], name="comment_thread_created"),
-            models.Index(fields=["created_at", "id"], condition=Q(needs_review=True), name="comment_needs_review"),
+            models.Index(
+                urgent_first(), "created_at", "id", condition=Q(needs_review=True), name="comment_needs_review"
+            ),
         ]
 
     def __str__(self):
