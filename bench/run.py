@@ -49,6 +49,7 @@ from bench.client import PROXY_HEADERS, BenchError, Visitor  # noqa: E402
 HOST = "127.0.0.1"
 HEAVY = "/articles/heavy-benchmark-article/"
 TAG = "/tags/clinical-trials/"
+TOPIC = "/topics/crohns-disease/"
 SIZES = {
     "full": {"articles": 2000, "comments": 200_000, "members": 2000, "heavy_comments": 300},
     "small": {"articles": 200, "comments": 20_000, "members": 200, "heavy_comments": 300},
@@ -70,7 +71,7 @@ COMPARED = [
     ("home page", "reader", "/"),
     ("demo article (STOMP2)", "reader", "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"),
     ("tag page", "reader", TAG),
-    ("topic page", "reader", "/topics/crohns-disease/"),
+    ("topic page", "reader", TOPIC),
     ("moderation queue", "moderator", "/moderation/"),
 ]
 WRITER_EMAIL = "bench-writer-{}@example.org"
@@ -207,6 +208,7 @@ class Bench:
         self.create_visitor_accounts()
         if compare:
             self.fill_demo_queue()
+            self.fill_demo_lists()
         self.start("site", "ibdmovement.wsgi")
         # Sessions live in the database: these cookies stay good across restarts of gunicorn.
         self.cookies = {who: self.log_in(f"bench-{who}@example.org").cookies for who in ("reader", "moderator")}
@@ -281,6 +283,32 @@ class Bench:
             )
             for n in range(COMMENTS_PER_PAGE)
         )
+        self.close_database()
+
+    def fill_demo_lists(self):
+        """A full page of articles on the home, tag and topic pages timed, as with the large dataset: the demo
+        content has one to three on each, and pages of different lengths would be compared, not data sizes."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+        from taggit.models import Tag
+
+        from articles.models import Article, Topic
+        from articles.views import ARTICLES_PER_PAGE
+
+        topic = Topic.objects.get(slug=TOPIC.strip("/").split("/")[-1])
+        tag = Tag.objects.get(slug=TAG.strip("/").split("/")[-1])
+        source = Article.objects.published().order_by("published_at").first()
+        for n in range(ARTICLES_PER_PAGE):
+            copy = Article.objects.get(pk=source.pk)
+            copy.pk = None
+            copy.slug = f"bench-list-article-{n}"
+            copy.headline = f"{source.headline} ({n})"
+            copy.topic = topic
+            copy.published_at = timezone.now() - timedelta(days=400 + n)
+            copy.save()
+            copy.tags.add(tag)
+            copy.refresh_derived()
         self.close_database()
 
     def create_writers(self):
