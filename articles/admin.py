@@ -37,6 +37,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from . import readability
+from .admin_mixins import ReadOnlyAdminMixin, SingletonAdminMixin
 from .caching import article_changed, published_list_changed, site_changed
 from .forms import (
     CHOSEN_ONCE,
@@ -775,7 +776,7 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
 
 
 @admin.register(ArticleDueForReview)
-class ArticleDueForReviewAdmin(admin.ModelAdmin):
+class ArticleDueForReviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published articles past their next review date, the longest overdue first. Open one to review it."""
 
     list_display = ["article_link", "next_review_due", "reviewed_on", "medical_reviewer", "topic"]
@@ -796,15 +797,6 @@ class ArticleDueForReviewAdmin(admin.ModelAdmin):
     @admin.display(description="Article", ordering="headline")
     def article_link(self, article):
         return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Contributor)
@@ -840,14 +832,8 @@ class HypeWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["featured_article"]  # published articles only (the field's limit_choices_to)
-
-    def has_add_permission(self, request):
-        return not SiteSettings.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(GlossaryTerm)

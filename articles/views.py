@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import urlencode
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
@@ -21,9 +20,21 @@ from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
 ARTICLES_PER_PAGE = 10
 
 
-def paginate(request, queryset):
+class CountedPaginator(Paginator):
+    """A paginator given its count, so it doesn't count the rows itself."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+def paginate(request, queryset, *, counted_as):
+    """One page of articles. The count behind "Page 2 of 40" is taken once per worker and version of the page,
+    under the key ``counted_as`` names: counting every matching article on each request cost more than the
+    page itself with thousands published (docs/performance.md)."""
+    count = for_this_page(request, ("article-count", *counted_as), queryset.count)
     asked = request.GET.get("page")
-    page = Paginator(queryset, ARTICLES_PER_PAGE).get_page(asked)
+    page = CountedPaginator(queryset, ARTICLES_PER_PAGE, count=count).get_page(asked)
     if asked is not None and asked != str(page.number):
         mark_not_canonical(request)  # a page past the last shows the last: keep it under its own address only
     return page
@@ -31,7 +42,7 @@ def paginate(request, queryset):
 
 @cache_for_readers(depends_on=LIST_PAGE, query=("page",))
 def home(request):
-    page = paginate(request, Article.objects.published().for_cards())
+    page = paginate(request, Article.objects.published().for_cards(), counted_as=["home"])
     context = {"page": page}
     if page.number == 1:
         featured = Article.objects.featured()
@@ -63,22 +74,22 @@ def article_detail(request, slug):
 
 
 def stage_filter(request):
-    """``?stage=`` on a list page: the stage's value ("" for all), and the form, the stage and the query
-    that pagination keeps, for the template."""
+    """``?stage=`` on a list page: the stage's value ("" for all), and the form and the stage, for the template."""
     form = StageFilterForm(request.GET)
     stage = form.selected()
     if stage is None:
         if request.GET.get("stage"):
             mark_not_canonical(request)  # an unknown stage shows every stage: not worth a copy of its own
-        return "", {"stage_form": form, "stage": None, "filter_query": ""}
-    return stage.value, {"stage_form": form, "stage": stage, "filter_query": urlencode({"stage": stage.value})}
+        return "", {"stage_form": form, "stage": None}
+    return stage.value, {"stage_form": form, "stage": stage}
 
 
 @cache_for_readers(depends_on=LIST_PAGE, query=("page", "stage"))
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     stage, filtering = stage_filter(request)
-    page = paginate(request, Article.objects.published().filter(topic=topic).at_stage(stage).for_cards())
+    articles = Article.objects.published().filter(topic=topic).at_stage(stage).for_cards()
+    page = paginate(request, articles, counted_as=["topic", topic.pk, stage])
     return render(request, "articles/topic_detail.html", {"topic": topic, "page": page, **filtering})
 
 
@@ -87,7 +98,7 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     stage, filtering = stage_filter(request)
     tagged = Article.objects.published().filter(tags=tag)
-    page = paginate(request, tagged.at_stage(stage).for_cards())
+    page = paginate(request, tagged.at_stage(stage).for_cards(), counted_as=["tag", tag.pk, stage])
     if not page.object_list and page.number == 1 and not (stage and tagged.exists()):
         raise Http404("No published articles carry this tag")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, **filtering})
@@ -102,7 +113,7 @@ research_stages = cache_for_readers(
 def author_detail(request, slug):
     author = get_object_or_404(Contributor, slug=slug)
     articles = Article.objects.published().for_cards()
-    page = paginate(request, articles.filter(author=author))
+    page = paginate(request, articles.filter(author=author), counted_as=["author", author.pk])
     reviewed = articles.filter(medical_reviewer=author)[:5]
     return render(request, "articles/author_detail.html", {"author": author, "page": page, "reviewed": reviewed})
 
@@ -122,7 +133,7 @@ def search_results(request):
     words = search.terms(query)
     page = None
     if query:
-        page = paginate(request, Article.objects.published().search(query).for_results())
+        page = paginate(request, Article.objects.published().search(query).for_results(), counted_as=["search", query])
         for article in page:
             article.headline_html = search.highlight(article.headline, words)
             article.snippet = search.snippet([article.standfirst, search.prose(article.search_document)], words)

@@ -51,6 +51,7 @@ from bench.client import PROXY_HEADERS, BenchError, Visitor  # noqa: E402
 HOST = "127.0.0.1"
 HEAVY = "/articles/heavy-benchmark-article/"
 TAG = "/tags/clinical-trials/"
+TOPIC = "/topics/crohns-disease/"
 SIZES = {
     "full": {"articles": 2000, "comments": 200_000, "members": 2000, "heavy_comments": 300},
     "small": {"articles": 200, "comments": 20_000, "members": 200, "heavy_comments": 300},
@@ -77,7 +78,7 @@ COMPARED = [
     ("home page", "reader", "/"),
     ("demo article (STOMP2)", "reader", "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"),
     ("tag page", "reader", TAG),
-    ("topic page", "reader", "/topics/crohns-disease/"),
+    ("topic page", "reader", TOPIC),
     ("moderation queue", "moderator", "/moderation/"),
 ]
 WRITER_EMAIL = "bench-writer-{}@example.org"
@@ -119,6 +120,11 @@ def parse_args():
     parser.add_argument("--posts", type=int, help="comments they post in total (default 500; smoke 40)")
     parser.add_argument("--readers", type=int, default=4, help="signed-out readers of other articles meanwhile")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator, not wrk")
+    parser.add_argument(
+        "--compare-only",
+        action="store_true",
+        help="only time pages one request at a time on the demo content and the large dataset (about 2 minutes)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, SQLite database)")
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
@@ -211,6 +217,7 @@ class Bench:
         self.create_visitor_accounts()
         if compare:
             self.fill_demo_queue()
+            self.fill_demo_lists()
         self.start("site", "ibdmovement.wsgi")
         # Sessions live in the database: these cookies stay good across restarts of gunicorn.
         self.cookies = {who: self.log_in(f"bench-{who}@example.org").cookies for who in ("reader", "moderator")}
@@ -230,12 +237,14 @@ class Bench:
                 {"page": label, "demo_ms": demo_times[label], "large_ms": large_times[label]}
                 for label, _, _ in COMPARED
             ]
+        results["failures"] = self.failures
+        if self.options.compare_only:
+            return results
         results["pages"] = self.measure_pages()
         results["load_average_before_after"] = self.load_average
         results["worker_restarts"] = self.worker_restarts
         results["writes"] = self.write_benchmark()
         results["server_log"] = self.check_logs()
-        results["failures"] = self.failures
         return results
 
     def manage(self, *args, quiet=False):
@@ -280,9 +289,36 @@ class Bench:
                 body_html=render_body(f"A first comment, held for a moderator ({n})."),
                 status=Comment.Status.PENDING,
                 hold_reason=Comment.HoldReason.NEW_MEMBER,
+                needs_review=True,
             )
             for n in range(COMMENTS_PER_PAGE)
         )
+        self.close_database()
+
+    def fill_demo_lists(self):
+        """A full page of articles on the home, tag and topic pages timed, as with the large dataset: the demo
+        content has one to three on each, and pages of different lengths would be compared, not data sizes."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+        from taggit.models import Tag
+
+        from articles.models import Article, Topic
+        from articles.views import ARTICLES_PER_PAGE
+
+        topic = Topic.objects.get(slug=TOPIC.strip("/").split("/")[-1])
+        tag = Tag.objects.get(slug=TAG.strip("/").split("/")[-1])
+        source = Article.objects.published().order_by("published_at").first()
+        for n in range(ARTICLES_PER_PAGE):
+            copy = Article.objects.get(pk=source.pk)
+            copy.pk = None
+            copy.slug = f"bench-list-article-{n}"
+            copy.headline = f"{source.headline} ({n})"
+            copy.topic = topic
+            copy.published_at = timezone.now() - timedelta(days=400 + n)
+            copy.save()
+            copy.tags.add(tag)
+            copy.refresh_derived()
         self.close_database()
 
     def create_writers(self):
@@ -579,6 +615,8 @@ def report(results):
             ratio = row["large_ms"] / row["demo_ms"]
             flag = "" if ratio <= 1.5 else "  <-- over 1.5x"
             print(f"  {row['page']:<28} {row['demo_ms']:8.1f} {row['large_ms']:8.1f}  x{ratio:.2f}{flag}")
+    if "pages" not in results:
+        return
     print(
         f"\n{'page':<42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8} {'x Django':>8}"
         "  req/s each round"

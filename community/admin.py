@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -23,8 +23,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.admin_mixins import ReadOnlyAdminMixin, SingletonAdminMixin
+
 from .forms.moderation import RemovalReason
 from .models import (
+    DELETED_MEMBER,
     ArticleEmailPreview,
     Comment,
     CommunitySettings,
@@ -44,7 +47,7 @@ BREAKS_GUIDELINES = "Breaks the community guidelines"
 def name_of(user):
     """A member as others see them: their display name, never their email or username."""
     if user is None:
-        return "(deleted account)"
+        return capfirst(DELETED_MEMBER)
     try:
         return user.profile.display_name
     except Profile.DoesNotExist:
@@ -57,21 +60,8 @@ def member_link(user):
     return format_html('<a href="{}">{}</a>', reverse("community:moderation_member", args=[user.pk]), name_of(user))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record kept as it happened: viewable, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdmin):
+class CommentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["short_text", "article", "author_name", "status", "hold_reason", "created_at"]
     list_filter = ["status", "hold_reason", ("article", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["article", "author__profile"]
@@ -143,7 +133,7 @@ class CommentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["comment_text", "reason", "note", "reporter_name", "created_at", "resolved_at"]
     list_filter = ["reason", ("resolved_at", admin.EmptyFieldListFilter)]
     list_select_related = ["comment", "reporter__profile"]
@@ -177,7 +167,7 @@ class SafeguardingPhraseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommunitySettings)
-class CommunitySettingsAdmin(admin.ModelAdmin):
+class CommunitySettingsAdmin(SingletonAdminMixin, admin.ModelAdmin):
     """The one row of rules: changed, never added twice or deleted.
 
     Editors keep the support contacts here; the moderation rules are moderators' to change.
@@ -190,15 +180,9 @@ class CommunitySettingsAdmin(admin.ModelAdmin):
             return self.readonly_fields
         return [*self.readonly_fields, *self.MODERATION_RULES]
 
-    def has_add_permission(self, request):
-        return not CommunitySettings.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ModerationLog)
-class ModerationLogAdmin(ReadOnlyAdmin):
+class ModerationLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "action", "actor_name", "member_name", "comment", "reason"]
     list_filter = ["action"]
     list_select_related = ["actor__profile", "member__profile", "comment"]
@@ -267,7 +251,7 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(TopicSubscriberCount)
-class TopicSubscriberCountAdmin(ReadOnlyAdmin):
+class TopicSubscriberCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "topic_subscribers", "with_every_topic"]
     list_display_links = None
 
@@ -296,7 +280,7 @@ class TopicSubscriberCountAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ArticleEmailPreview)
-class ArticleEmailPreviewAdmin(ReadOnlyAdmin):
+class ArticleEmailPreviewAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Each article's email, as a subscriber would get it: open one from the list."""
 
     list_display = ["headline", "status", "published_at"]
@@ -337,18 +321,12 @@ class ArticleEmailPreviewAdmin(ReadOnlyAdmin):
 admin.site.unregister([TOTPDevice, StaticDevice])
 
 
-class ResetBySuperuserOnly:
+class ResetBySuperuserOnly(ReadOnlyAdminMixin):
     def has_module_permission(self, request):
         return request.user.is_superuser
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser

@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -396,6 +398,10 @@ def test_every_page_links_the_topics_in_the_navigation(client, db):
         assert f'href="{topic.get_absolute_url()}">{escape(topic.name)}</a>' in content
 
 
+def counts_in(queries):
+    return sum("COUNT(" in query["sql"].upper() for query in queries.captured_queries)
+
+
 class TestQueryCounts:
     """Pages cost a fixed number of queries however much they show."""
 
@@ -448,6 +454,20 @@ class TestQueryCounts:
 
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == min(count, 10)
+
+    @pytest.mark.parametrize("url", ["/", "/topics/research/", "/tags/common/"])
+    def test_list_pages_count_their_articles_once_until_articles_change(self, client, member, make_articles, url):
+        make_articles(1)
+        client.force_login(member)  # drawn afresh each time: no whole-page cache for members
+        with CaptureQueriesContext(connection) as first:
+            client.get(url)
+        with CaptureQueriesContext(connection) as again:
+            client.get(url)
+
+        make_articles(10)
+
+        assert counts_in(again) == counts_in(first) - 1
+        assert "Page 1 of 2" in client.get(url).content.decode()
 
     @pytest.mark.parametrize("count", [1, 20])
     def test_article_page_costs_the_same_with_1_or_20_parts(

@@ -299,7 +299,7 @@ class TestNotices:
 
         block = comment_block(page_text(client.get(article.get_absolute_url())), comment)
 
-        assert '">Deleted member</p>' in block
+        assert '">A deleted member</p>' in block
         assert "Thanks for the clear write-up." in block
 
     def test_a_reply_to_a_deleted_members_comment_is_offered_to_members(
@@ -313,7 +313,7 @@ class TestNotices:
         block = comment_block(page_text(client.get(article.get_absolute_url())), comment)
 
         assert f'href="/comments/{comment.pk}/reply/"' in block
-        assert 'Reply<span class="visually-hidden"> to this comment</span>' in block
+        assert 'Reply<span class="visually-hidden"> to a deleted member</span>' in block
 
     def test_a_removed_comment_by_a_deleted_member_shows_readers_the_generic_notice(
         self, client, make_member, second_member, moderator, article, make_comment

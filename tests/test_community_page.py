@@ -129,7 +129,7 @@ class TestLatestComments:
         make_comment(article, leaver, body="Thanks for this.")
         leaver.delete()
 
-        assert '<span class="comment__author">Deleted member</span>' in latest(client)
+        assert '<span class="comment__author">A deleted member</span>' in latest(client)
 
     def test_it_says_so_when_there_are_no_comments(self, client, db):
         assert "No comments yet. Pick an article and start the conversation." in latest(client)

@@ -39,7 +39,8 @@ from tests.test_revisions import (
 # where inside the test's own they were savepoints (and more of them). Query by query (add / change):
 #   the request: session, user, the editor's two permission queries (4 / 4); one transaction for the save and
 #   its revision, BEGIN and COMMIT (2 / 2); the form: topic and author found by their fields, slug free
-#   (3 / 1: on a change, a topic and people left as they were come with the article); the article, its tags' links, the checklist's answers, study, sections and questions loaded (0 / 6),
+#   (3 / 1: on a change, a topic and people left as they were come with the article); the article, its tags'
+#   links, the checklist's answers, study, sections and questions loaded (0 / 6),
 #   and the study's one-per-article check (0 / 1); writes: the article and 4 kinds of part in one INSERT each,
 #   or the article and the edited section (5 / 2), tags (5 / 3); derived data, once, from the parts and tags
 #   the form holds: hype words read, sections written, the article written with its search vector (3 / 3);

@@ -191,16 +191,11 @@ class TestQueryCounts:
 
 
 @pytest.mark.django_db
-def test_with_fresh_statistics_the_queue_looks_reported_comments_up_by_key():
-    """Without statistics SQLite reads every approved comment to find the few with open reports."""
+def test_the_queue_reads_only_the_comments_waiting():
+    """The queue's flag has an index of its own, holding only the comments waiting: no database reads
+    every comment, or every open report, to find them."""
     generate(comments=3000)
 
     call_command("optimize_database", stdout=io.StringIO())
 
-    plan = Comment.objects.awaiting_review().explain()
-    if connection.vendor == "sqlite":
-        assert "PRIMARY KEY" in plan, plan
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'community_comment'")
-            assert cursor.fetchone()[0] > 0
+    assert "comment_needs_review" in Comment.objects.awaiting_review().for_moderation().explain()

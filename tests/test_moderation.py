@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timezone import localtime
 
-from community.models import Comment, CommunitySettings, ModerationLog, ModerationWord, Report
+from community.models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report
 
 QUEUE_URL = reverse("community:moderation_queue")
 
@@ -392,7 +392,7 @@ class TestQueue:
 
         content = moderator_client.get(QUEUE_URL).content.decode()
 
-        assert "Comment by A deleted account" in content
+        assert "Comment by a deleted member" in content
         assert "Orphaned." in content
 
     def test_each_item_has_labelled_controls_and_distinct_buttons(self, moderator_client, held_comment):
@@ -439,6 +439,77 @@ class TestQueue:
             response = moderator_client.get(QUEUE_URL)
 
         assert len(response.context["items"]) == 25
+
+
+class TestQueueKeptAsCommentsChange:
+    """The queue reads a flag on each comment and each author's record from their profile: both must follow
+    every change as counting them afresh would find them."""
+
+    def assert_kept(self, *comments):
+        for comment in comments:
+            comment.refresh_from_db()
+        waiting = set(Comment.objects.awaiting_review())
+        Comment.objects.refresh_needs_review()
+        assert waiting == set(Comment.objects.filter(needs_review=True))
+        for profile in Profile.objects.all():
+            assert {
+                "approved_comment_count": profile.approved_comment_count,
+                "removed_comment_count": profile.removed_comment_count,
+            } == Comment.objects.filter(author=profile.user).record_counts(), profile
+        return waiting
+
+    def test_posting_holding_and_deciding(self, article, member, moderator):
+        held, _ = Comment.post(article=article, author=member, body="My first comment.")
+        assert self.assert_kept(held) == {held}
+
+        held.approve(by=moderator)
+        shown, _ = Comment.post(article=article, author=member, body="My second comment.")
+        assert self.assert_kept(held, shown) == set()
+        assert Profile.objects.get(user=member).approved_comment_count == 2
+
+        shown.remove(by=moderator, reason="Spam")
+        assert self.assert_kept(shown) == set()
+        assert Profile.objects.get(user=member).removed_comment_count == 1
+
+    def test_reports_hiding_and_the_decision_after(
+        self, article, member, second_member, third_member, make_member, moderator, make_comment
+    ):
+        comment = make_comment(article, member, "Reported.")
+        report(comment, second_member)
+        assert self.assert_kept(comment) == {comment}
+
+        report(comment, third_member, make_member())
+        assert comment.status == Comment.Status.PENDING
+        assert self.assert_kept(comment) == {comment}
+
+        comment.approve(by=moderator)
+        assert self.assert_kept(comment) == set()
+
+    def test_an_edit_that_holds_a_comment(self, article, member, make_comment):
+        ModerationWord.objects.get_or_create(phrase="wonder pill")
+        comment = make_comment(article, member, "Helpful.")
+
+        comment.edit("A wonder pill.")
+
+        assert self.assert_kept(comment) == {comment}
+
+    def test_deleting_a_waiting_comment(self, article, member, second_member, make_comment):
+        held = make_comment(article, member, "Held, then answered.", status=Comment.Status.PENDING)
+        make_comment(article, second_member, "A reply.", parent=held)
+        gone = make_comment(article, member, "Approved, then deleted.")
+
+        held.delete_by_author()
+        gone.delete_by_author()
+
+        assert self.assert_kept(held) == set()
+
+    def test_a_reporter_deleting_their_account(self, article, member, second_member, make_comment):
+        comment = make_comment(article, member, "Reported once.")
+        report(comment, second_member)
+
+        Profile.objects.get(user=second_member).delete_account()
+
+        assert self.assert_kept(comment) == set()
 
 
 # Decisions

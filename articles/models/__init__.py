@@ -17,6 +17,7 @@ from .hero import SOCIAL_IMAGE_WIDTH
 from .parts import ArticleCorrection, OrderedPart, Question, Section, StudyFacts
 from .plain_language import HypeWord, HypeWordQuerySet, PlainLanguageCheck, glossary_terms
 from .review import ReviewAnswer
+from .singleton import SingletonModel
 from .site import DEFAULT_READING_GRADE_TARGET, Contributor, SiteSettings, Topic
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Question",
     "ReviewAnswer",
     "Section",
+    "SingletonModel",
     "SiteSettings",
     "StudyFacts",
     "Topic",

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ..caching import site_changed
 from ..rendering import render_markdown
+from .singleton import SingletonModel
 
 DEFAULT_READING_GRADE_TARGET = 7
 
@@ -88,7 +89,7 @@ class Topic(models.Model):
         return result
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingletonModel):
     """Site-wide texts editors may change. There is only ever one row."""
 
     medical_disclaimer = models.TextField(
@@ -121,7 +122,6 @@ class SiteSettings(models.Model):
         return "Site settings"
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         self.medical_disclaimer_html = render_markdown(self.medical_disclaimer)
         super().save(*args, **kwargs)
         site_changed()  # bylines and settings show on pages all over the site
@@ -130,8 +130,3 @@ class SiteSettings(models.Model):
         result = super().delete(*args, **kwargs)
         site_changed()
         return result
-
-    @classmethod
-    def load(cls):
-        """The one row, created by a migration; a fresh object if it was deleted."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -9,14 +9,15 @@ who made it, when and why, and lands in the moderation log.
 """
 
 from .comments import (
+    DELETED_MEMBER,
     EDIT_WINDOW,
+    EDIT_WINDOW_TEXT,
     Comment,
     Report,
     clean_body,
     count_links,
     refresh_comment_count,
     render_body,
-    with_author_records,
 )
 from .follows import Follow, Notification
 from .members import Profile
@@ -27,7 +28,9 @@ from .safeguarding import SafeguardingPhrase
 from .updates import ArticleAnnouncement, ArticleEmailPreview, Subscriber, TopicSubscriberCount
 
 __all__ = [
+    "DELETED_MEMBER",
     "EDIT_WINDOW",
+    "EDIT_WINDOW_TEXT",
     "ArticleAnnouncement",
     "ArticleEmailPreview",
     "Comment",
@@ -47,5 +50,4 @@ __all__ = [
     "count_links",
     "refresh_comment_count",
     "render_body",
-    "with_author_records",
 ]

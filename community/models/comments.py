@@ -10,9 +10,11 @@ from datetime import timedelta
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import linebreaks, urlize
@@ -25,7 +27,9 @@ from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
 from .safeguarding import alert_moderators, is_urgent
 
-EDIT_WINDOW = timedelta(minutes=15)
+EDIT_WINDOW = timedelta(minutes=15)  # how long after posting its author may edit a comment
+EDIT_WINDOW_TEXT = f"{EDIT_WINDOW // timedelta(minutes=1)} minutes"  # the same, as members read it
+DELETED_MEMBER = "a deleted member"  # who wrote a comment, once its author's account is gone
 LINK_PATTERN = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+\.(?:com|org|net|co\.uk|uk|io|info)\b", re.IGNORECASE)
 
 
@@ -51,6 +55,13 @@ def render_body(text):
 
 def count_links(text):
     return len(LINK_PATTERN.findall(text))
+
+
+def urgent_first():
+    """0 for a comment held as urgent, 1 for the rest: the queue's first sort key, and its index's
+    (``comment_needs_review``), written once so the two stay the same and the database reads the queue's
+    page from the index in order. Values, not Comment.Status: Meta's index is built before the class."""
+    return Case(When(hold_reason="urgent", status="pending", then=Value(0)), default=Value(1))
 
 
 class CommentQuerySet(models.QuerySet):
@@ -96,17 +107,21 @@ class CommentQuerySet(models.QuerySet):
         return page
 
     def awaiting_review(self):
-        """The moderation queue: held or hidden comments, and visible ones with open reports."""
-        # The ids from two small lookups, joined: held comments by the status index, reported ones from
-        # the few open reports (no join there: SQLite would walk every approved comment to do it).
-        # Written as one OR, both databases read every comment to find them.
-        held = Comment.objects.filter(status=Comment.Status.PENDING).order_by().values("pk")
-        reported = Report.objects.filter(resolved_at__isnull=True).order_by().values("comment_id")
-        return self.filter(
-            pk__in=held.union(reported),
-            status__in=[Comment.Status.PENDING, Comment.Status.APPROVED],
-            deleted_at__isnull=True,
+        """The moderation queue: held or hidden comments, and visible ones with open reports.
+
+        Read from the ``needs_review`` flag and its partial index, which hold just the comments waiting:
+        the queue costs the same with two hundred comments or two hundred thousand.
+        """
+        return self.filter(needs_review=True)
+
+    def refresh_needs_review(self):
+        """Set ``needs_review`` on these comments from their status and reports, in one UPDATE:
+        after loading comments in bulk, or when reports go without a decision (a reporter's account deleted)."""
+        open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
+        waiting = Q(deleted_at__isnull=True) & (
+            Q(status=Comment.Status.PENDING) | Q(Exists(open_reports), status=Comment.Status.APPROVED)
         )
+        return self.update(needs_review=Case(When(waiting, then=Value(True)), default=Value(False)))
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
@@ -119,25 +134,24 @@ class CommentQuerySet(models.QuerySet):
         """What the moderation queue shows of each comment, in the same few queries however many:
         comments held as urgent first, then oldest first.
 
-        Each comment carries its open reports (``open_reports``); ``with_author_records`` adds its
-        author's record to the page of them that is shown.
+        Each comment carries its open reports (``open_reports``), and its author's record on their profile.
         """
         open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
         return (
             self.select_related("article", "author__profile", "parent__author__profile")
             .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
-            .alias(
-                urgent_first=Case(
-                    When(status=Comment.Status.PENDING, hold_reason=Comment.HoldReason.URGENT, then=Value(0)),
-                    default=Value(1),
-                )
-            )
+            .alias(urgent_first=urgent_first())
             .order_by("urgent_first", "created_at", "pk")
         )
 
     def status_counts(self):
         """How many of these comments have each status, in one query: {"pending": 1, "approved": 4, ...}."""
         return self.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values})
+
+    def record_counts(self):
+        """These comments as their author's record counts them, in one query: the Profile fields and their values."""
+        counts = {field: Count("pk", filter=Q(status=status)) for status, field in RECORD_FIELDS.items()}
+        return self.aggregate(**counts)
 
     def review_counts(self):
         """How many of these comments are held, and how many have open reports, in one query."""
@@ -149,25 +163,21 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
-def with_author_records(comments):
-    """Give each comment ``author_approved_count`` and ``author_removed_count``, in one query for them all.
+# The author's record that moderators read in the queue, kept on their profile (Profile) as it changes.
+RECORD_FIELDS = {"approved": "approved_comment_count", "removed": "removed_comment_count"}
 
-    Counted for the page of comments shown, not in the queue's query: a subquery per row there
-    would be counted for every comment waiting, before the page is cut from them.
-    """
-    comments = list(comments)
-    authors = {comment.author_id for comment in comments if comment.author_id}
-    counted = (
-        Comment.objects.filter(author__in=authors, status__in=[Comment.Status.APPROVED, Comment.Status.REMOVED])
-        .order_by()
-        .values_list("author", "status")
-        .annotate(n=Count("pk"))
-    )
-    records = {(author, status): n for author, status, n in counted} if authors else {}
-    for comment in comments:
-        comment.author_approved_count = records.get((comment.author_id, Comment.Status.APPROVED), 0)
-        comment.author_removed_count = records.get((comment.author_id, Comment.Status.REMOVED), 0)
-    return comments
+
+def move_author_record(author_id, *, was, now):
+    """Count an author's comment that went from status ``was`` to ``now`` (None: not there) on their profile."""
+    from .members import Profile  # members.py imports this module
+
+    changes = {}
+    if was in RECORD_FIELDS:
+        changes[RECORD_FIELDS[was]] = Greatest(F(RECORD_FIELDS[was]) - 1, Value(0))
+    if now in RECORD_FIELDS:
+        changes[RECORD_FIELDS[now]] = F(RECORD_FIELDS[now]) + 1
+    if author_id and was != now and changes:
+        Profile.objects.filter(user_id=author_id).update(**changes)
 
 
 class Comment(models.Model):
@@ -216,6 +226,11 @@ class Comment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="When its author deleted it.")
+    needs_review = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="In the moderation queue: held or hidden, or visible with open reports, and not deleted.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -227,6 +242,9 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             models.Index(fields=["author", "status"], name="comment_author_status"),
             models.Index(fields=["thread", "created_at"], name="comment_thread_created"),
+            models.Index(
+                urgent_first(), "created_at", "id", condition=Q(needs_review=True), name="comment_needs_review"
+            ),
         ]
 
     def __str__(self):
@@ -234,10 +252,26 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_body(self.body)
+        adding = self._state.adding
+        if adding:
+            self.needs_review = self.status == self.Status.PENDING and self.deleted_at is None
         super().save(*args, **kwargs)
+        if adding:
+            move_author_record(self.author_id, was=None, now=self.status)
 
     def get_absolute_url(self):
         return f"{reverse('articles:detail', kwargs={'slug': self.article.slug})}#comment-{self.pk}"
+
+    @property
+    def author_name(self):
+        """Who wrote it, as members see them: their display name, or "a deleted member" (``|capfirst`` it
+        to start a sentence). Pages ask for ``author__profile`` with the comment (``for_display``)."""
+        if self.author is None:
+            return DELETED_MEMBER
+        try:
+            return self.author.profile.display_name
+        except ObjectDoesNotExist:  # an account made outside sign-up, before its profile
+            return f"Member {self.author_id}"
 
     @property
     def is_deleted(self):
@@ -332,10 +366,13 @@ class Comment(models.Model):
         self.edited_at = timezone.now()
         was_urgent = self.is_urgent
         hold_reason = self.hold_reason_for(self.author, body, new=False)
+        was = self.status
         if hold_reason == self.HoldReason.URGENT or (self.status == self.Status.APPROVED and hold_reason):
             self.status = self.Status.PENDING
             self.hold_reason = hold_reason
+            self.needs_review = True
         self.save()
+        move_author_record(self.author_id, was=was, now=self.status)
         refresh_comment_count(self.article_id)
         discussion_changed(self.article.slug)
         if self.is_urgent and not was_urgent:
@@ -348,19 +385,24 @@ class Comment(models.Model):
         if self.replies.exists():
             self.body = ""
             self.deleted_at = timezone.now()
+            self.needs_review = False
             self.save()
         else:
             self.delete()
+            move_author_record(self.author_id, was=self.status, now=None)
         refresh_comment_count(self.article_id)
         discussion_changed(self.article.slug)
 
     def _decide(self, status, *, by, reason):
-        was_pending = self.status == self.Status.PENDING
+        was = self.status
+        was_pending = was == self.Status.PENDING
         self.status = status
         self.decided_by = by
         self.decided_at = timezone.now()
         self.decision_reason = reason
-        self.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        self.needs_review = False
+        self.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "needs_review"])
+        move_author_record(self.author_id, was=was, now=status)
         self.reports.filter(resolved_at__isnull=True).update(resolved_at=self.decided_at)
         refresh_comment_count(self.article_id)
         discussion_changed(self.article.slug)  # approved, removed or approved again: readers see it
@@ -398,10 +440,14 @@ class Comment(models.Model):
         report = Report.objects.create(comment=self, reporter=by, reason=reason, note=note)
         threshold = CommunitySettings.load().report_threshold
         reporters = self.reports.counted().values("reporter").distinct().count()
+        if self.status == self.Status.APPROVED and not self.is_deleted:
+            Comment.objects.filter(pk=self.pk).update(needs_review=True)  # an open report puts it in the queue
+            self.needs_review = True
         if self.status == self.Status.APPROVED and reporters >= threshold:
             self.status = self.Status.PENDING
             self.hold_reason = self.HoldReason.REPORTS
             self.save(update_fields=["status", "hold_reason"])
+            move_author_record(self.author_id, was=self.Status.APPROVED, now=self.status)
             ModerationLog.objects.create(
                 action=ModerationLog.Action.HIDDEN, comment=self, member=self.author, reason=f"{reporters} reports"
             )

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -13,7 +13,7 @@ from articles.caching import discussion_changed
 from articles.models import Article
 
 from ..tasks import forget_emails_to
-from .comments import Comment, Report
+from .comments import RECORD_FIELDS, Comment, Report
 from .follows import Notification
 from .moderation import ModerationLog, ModerationWord, redact
 from .updates import Subscriber
@@ -80,6 +80,10 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The member's record that moderators read beside each comment in the queue, kept as comments are
+    # posted and decided (community.models.comments.move_author_record), so the queue counts nothing.
+    approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    removed_comment_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["display_name"]
@@ -112,8 +116,23 @@ class Profile(models.Model):
         try:
             return user.profile
         except cls.DoesNotExist:
-            profile, _ = cls.objects.get_or_create(user=user, defaults={"display_name": f"Member {user.pk}"})
+            record = Comment.objects.filter(author=user).record_counts()
+            defaults = {"display_name": f"Member {user.pk}", **record}
+            profile, _ = cls.objects.get_or_create(user=user, defaults=defaults)
             return profile
+
+    @classmethod
+    def refresh_comment_records(cls):
+        """Count every member's record from their comments, in one UPDATE: after comments are loaded in bulk."""
+        for status, field in RECORD_FIELDS.items():
+            counted = (
+                Comment.objects.filter(author=models.OuterRef("user"), status=status)
+                .order_by()
+                .values("author")
+                .annotate(n=models.Count("pk"))
+                .values("n")
+            )
+            cls.objects.update(**{field: Coalesce(models.Subquery(counted), 0)})
 
     @property
     def is_confirmed(self):
@@ -313,7 +332,9 @@ class Profile(models.Model):
         for comment in self.user.comments.order_by("-created_at", "-id"):
             if not (comment.is_deleted and comment.replies.exists()):
                 comment.delete_by_author()
+        reported = list(self.user.reports_made.open().values_list("comment", flat=True))
         self.user.delete()
+        Comment.objects.filter(pk__in=reported).refresh_needs_review()  # their open reports went with them
 
     def scrub_notes_about_member(self):
         """Keep moderators' records, but nothing in them that points to this member, as /privacy/ promises.

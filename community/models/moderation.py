@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.db import models
 
+from articles.models import SingletonModel
 from articles.rendering import render_markdown
 
 FORMER_MEMBER = "[a former member]"
@@ -27,7 +28,7 @@ def redact(text, names):
     return re.sub(rf"(?<!\w)(?:{alternatives})(?!\w)", FORMER_MEMBER, text, flags=re.IGNORECASE)
 
 
-class CommunitySettings(models.Model):
+class CommunitySettings(SingletonModel):
     """The moderation rules moderators may tune. There is only ever one row."""
 
     hold_first_comments = models.PositiveSmallIntegerField(
@@ -58,20 +59,14 @@ class CommunitySettings(models.Model):
         return "Community settings"
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         self.render_support_contacts()
         super().save(*args, **kwargs)
 
+    def prepare_unsaved(self):
+        self.render_support_contacts()
+
     def render_support_contacts(self):
         self.support_contacts_html = render_markdown(self.support_contacts or DEFAULT_SUPPORT_CONTACTS)
-
-    @classmethod
-    def load(cls):
-        rules = cls.objects.filter(pk=1).first()
-        if rules is None:
-            rules = cls(pk=1)
-            rules.render_support_contacts()
-        return rules
 
 
 class ModerationWord(models.Model):

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from articles.models import Article
 
 from ..forms.comments import CommentForm, EditCommentForm, ReportForm
-from ..models import Comment, Profile
+from ..models import EDIT_WINDOW_TEXT, Comment, Profile
 from ..ratelimit import any_limited
 
 logger = logging.getLogger(__name__)
@@ -154,7 +154,7 @@ def edit_comment(request, pk):
     if not comment.can_be_edited_by(request.user):
         messages.error(
             request,
-            "Comments can only be edited for 15 minutes after posting. You can still delete it.",
+            f"Comments can only be edited for {EDIT_WINDOW_TEXT} after posting. You can still delete it.",
             extra_tags=at_comment(comment),
         )
         return redirect(comment_url(comment, request.user))
@@ -173,7 +173,10 @@ def edit_comment(request, pk):
             messages.success(request, "Your comment is updated.", extra_tags=at_comment(comment, "edited"))
         return redirect(comment_url(comment, request.user))
     return render(
-        request, "community/comment_edit.html", {"comment": comment, "form": form}, status=400 if form.errors else 200
+        request,
+        "community/comment_edit.html",
+        {"comment": comment, "form": form, "edit_window": EDIT_WINDOW_TEXT},
+        status=400 if form.errors else 200,
     )
 
 

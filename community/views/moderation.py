@@ -14,17 +14,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm
-from ..models import Comment, ModerationLog, Profile, with_author_records
+from ..models import Comment, ModerationLog, Profile
 from ..two_factor import second_factor_required
 
 MODERATE = "community.moderate_comment"
 COMMENTS_PER_PAGE = 25
 RECENT_COMMENTS = 20
 LOG_ENTRIES = 50
-
-
-def display_name(user):
-    return Profile.for_user(user).display_name if user else "a deleted account"
 
 
 def redirect_back(request, fallback):
@@ -44,7 +40,6 @@ def queue(request):
     waiting = Comment.objects.awaiting_review()
     comments = filter_form.filter(waiting).for_moderation()
     page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = with_author_records(page.object_list)
     counts = waiting.review_counts()
     context = {
         "page": page,
@@ -62,7 +57,7 @@ def queue(request):
 def decide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("article", "author__profile"), pk=pk)
     form = DecisionForm(request.POST, comment=comment)
-    whose = f"the comment by {display_name(comment.author)}"
+    whose = f"the comment by {comment.author_name}"
     if not form.is_valid():
         messages.error(request, f"Nothing changed for {whose}: {form.error_text()}")
     elif form.cleaned_data["decision"] == DecisionForm.APPROVE:

@@ -85,8 +85,10 @@ class Command(BaseCommand):
             with self.step("search text and reading levels"):
                 Article.objects.refresh_derived()
             dataset.make_comments(options["comments"], options["heavy_comments"])
-            with self.step("comment counts"):
+            with self.step("comment counts, the moderation queue and members' records"):
                 refresh_all_comment_counts()
+                Comment.objects.refresh_needs_review()
+                Profile.refresh_comment_records()
         with self.step("planner statistics"):
             # As after any bulk load: fresh statistics, so nothing measured races autovacuum (PostgreSQL)
             # or runs without any (SQLite). Production runs the same command nightly (docs/deploy.md).
