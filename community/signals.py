@@ -1,7 +1,12 @@
-"""What the site remembers about a member when they log in."""
+"""What the site remembers about a member when they log in, and their record when an article goes."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
+
+from articles.models import Article
+
+from .models import Comment, Profile
 
 MODERATOR_LINK = "show_moderation_link"
 
@@ -16,3 +21,18 @@ def remember_moderator_link(sender, request, user, **kwargs):
     """
     if request is not None and hasattr(request, "session"):
         request.session[MODERATOR_LINK] = user.has_perm("community.moderate_comment")
+
+
+@receiver(pre_delete, sender=Article)
+def note_commenters(sender, instance, **kwargs):
+    """An article's comments go with it by cascade, past the methods that keep members' records: note whose."""
+    instance._commenters = set(
+        Comment.objects.filter(article=instance, author__isnull=False).values_list("author", flat=True)
+    )
+
+
+@receiver(post_delete, sender=Article)
+def recount_commenters(sender, instance, **kwargs):
+    """Count again the records of the members who commented on a deleted article (one at a time or in bulk)."""
+    if getattr(instance, "_commenters", None):
+        Profile.refresh_comment_records(members=instance._commenters)

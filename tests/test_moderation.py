@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timezone import localtime
 
+from articles.models import Article
 from community.models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report
 
 QUEUE_URL = reverse("community:moderation_queue")
@@ -510,6 +511,22 @@ class TestQueueKeptAsCommentsChange:
         Profile.objects.get(user=second_member).delete_account()
 
         assert self.assert_kept(comment) == set()
+
+    @pytest.mark.parametrize("one_at_a_time", [True, False], ids=["one article", "in bulk"])
+    def test_an_article_deleted_with_its_comments(self, article, make_article, member, make_comment, one_at_a_time):
+        other = make_article(headline="Another article")
+        make_comment(article, member, "Goes with its article.")
+        make_comment(article, member, "Removed, and goes too.", status=Comment.Status.REMOVED)
+        make_comment(other, member, "Stays.")
+
+        if one_at_a_time:
+            article.delete()
+        else:
+            Article.objects.filter(pk=article.pk).delete()
+
+        self.assert_kept()
+        profile = Profile.objects.get(user=member)
+        assert (profile.approved_comment_count, profile.removed_comment_count) == (1, 0)
 
 
 # Decisions

@@ -122,8 +122,12 @@ class Profile(models.Model):
             return profile
 
     @classmethod
-    def refresh_comment_records(cls):
-        """Count every member's record from their comments, in one UPDATE: after comments are loaded in bulk."""
+    def refresh_comment_records(cls, members=None):
+        """Count members' records from their comments, in one UPDATE: after comments are loaded or deleted in bulk.
+
+        ``members``: the users' ids to count, or None for every member.
+        """
+        profiles = cls.objects.all() if members is None else cls.objects.filter(user__in=members)
         for status, field in RECORD_FIELDS.items():
             counted = (
                 Comment.objects.filter(author=models.OuterRef("user"), status=status)
@@ -132,7 +136,7 @@ class Profile(models.Model):
                 .annotate(n=models.Count("pk"))
                 .values("n")
             )
-            cls.objects.update(**{field: Coalesce(models.Subquery(counted), 0)})
+            profiles.update(**{field: Coalesce(models.Subquery(counted), 0)})
 
     @property
     def is_confirmed(self):
