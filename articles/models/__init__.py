@@ -1,13 +1,9 @@
 """What editors publish, split by concept; every model is importable from ``articles.models``."""
 
 from .article import (
-    MIN_QUESTIONS_FOR_RESEARCH,
-    PRACTICAL_HEADING,
-    REVIEW_INTERVAL_MONTHS,
     Article,
     ArticleDueForReview,
     ArticleQuerySet,
-    is_practical_heading,
     months_after,
     tags_changed,
 )
@@ -16,6 +12,7 @@ from .glossary import SAME_CHARACTERS, GlossaryLetter, GlossaryTerm, GlossaryTer
 from .hero import SOCIAL_IMAGE_WIDTH
 from .parts import ArticleCorrection, OrderedPart, Question, Section, StudyFacts
 from .plain_language import HypeWord, HypeWordQuerySet, PlainLanguageCheck, glossary_terms
+from .publishing import MIN_QUESTIONS_FOR_RESEARCH, PRACTICAL_HEADING, REVIEW_INTERVAL_MONTHS, is_practical_heading
 from .review import ReviewAnswer
 from .singleton import SingletonModel
 from .site import DEFAULT_READING_GRADE_TARGET, Contributor, SiteSettings, Topic
