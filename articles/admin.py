@@ -458,6 +458,8 @@ class ArticleAdmin(BulkDeleteClearsPages, VersionAdmin):
         ("Picture (optional)", {"classes": ["collapse"], "fields": ["hero_image", "hero_alt", "hero_credit"]}),
         ("6. Publish", {"fields": ["topic", "tags", "author", "status", "published_at", "comments_open"]}),
     ]
+    # An earlier revision opens in the same order, with the same error summary.
+    revision_form_template = "admin/articles/article/revision_form.html"
     # Fieldsets by name and inlines by formset prefix, in the order the form shows them.
     FORM_ORDER = [
         "1. The source",

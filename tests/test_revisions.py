@@ -324,6 +324,17 @@ def test_opening_an_old_revision_shows_it_in_the_form_and_changes_nothing(editor
     assert changed_article.sections.count() == 2
 
 
+def test_an_old_revision_opens_in_the_article_forms_own_order(editor_client, changed_article):
+    first, _ = revisions_of(changed_article)
+
+    content = editor_client.get(restore_url(changed_article, first)).content.decode()
+
+    order = ["1. The source", "2. Summary", 'id="sections-group"', 'id="questions-group"', "6. Publish"]
+    assert [content.index(part) for part in order] == sorted(content.index(part) for part in order)
+    assert "Press the save button below to revert to this version" in content
+    assert ">History</a>" in content
+
+
 def test_restoring_brings_back_the_old_text_and_inlines_and_renders_them_again(
     editor_client, client, changed_article, make_comment, member
 ):
