@@ -3,9 +3,10 @@ Two app servers sharing PostgreSQL and Redis: an edit made through one is visibl
 
 Two gunicorn instances, on ports of their own, share the test database and
 one Redis (and key prefix), as app servers behind a load balancer do. Both
-have served the article page and the home page to signed-out readers from the
-page cache. A moderator approves a held comment through the first; from a
-second later every request to the second shows it.
+have served the article page and the community page to signed-out readers from
+the page cache. A moderator approves a held comment through the first; from a
+second later every request to the second shows it. (The home page's comment
+counts follow the lists' own copy, not each comment: docs/performance.md.)
 """
 
 import gzip
@@ -67,14 +68,16 @@ def test_an_edit_through_one_server_is_visible_through_the_other_within_a_second
     hasher = PBKDF2PasswordHasher()
     moderator.password = hasher.encode(password, hasher.salt())
     moderator.save(update_fields=["password"])
-    pages = [article.get_absolute_url(), "/"]
+    headline = article.headline
+    pages = [article.get_absolute_url(), "/community/"]
 
     for server in (one, two):
         for page in pages:
             read(server + page)
             text, from_cache = read(server + page)
             assert from_cache, f"{server}{page} was not served from the page cache"
-            assert COMMENT not in text and "1 comment" not in text
+            assert COMMENT not in text
+            assert headline not in text or page != "/community/"
 
     port = int(one.rsplit(":", 1)[1])
     moderator_visit = Visitor("127.0.0.1", port).log_in(moderator.email, password)
@@ -88,7 +91,7 @@ def test_an_edit_through_one_server_is_visible_through_the_other_within_a_second
     held.refresh_from_db()
     assert held.status == Comment.Status.APPROVED
 
-    for page, shows_it in [(article.get_absolute_url(), COMMENT), ("/", "1 comment")]:
+    for page, shows_it in [(article.get_absolute_url(), COMMENT), ("/community/", headline)]:
         while True:
             asked_at = time.monotonic()
             text, _ = read(two + page)
