@@ -6,7 +6,7 @@ django-axes puts the check inside ``authenticate()`` (its AxesStandaloneBackend
 comes first in AUTHENTICATION_BACKENDS) and turns a lockout into our login page
 (AxesMiddleware, AXES_LOCKOUT_CALLABLE). This handler is where axes keeps its
 counts. Each attempt is counted per account and per address before its password
-is checked, in community.ratelimit's atomic fixed-window counters, and the count
+is checked, in community.ratelimit's atomic counters, and the count
 is given back when the attempt ends in a login. So parallel attempts can't all
 slip past the check at once (axes' own database handler checks first and records
 the failure after, which let all of 40 parallel attempts check a password against a
@@ -16,7 +16,8 @@ The two counts are separate: an account's count holds attempts at that account
 from anywhere, an address's count attempts from that address at any account.
 Many failures from one address lock that address out, never an account that
 belongs to someone else; many failures at one account lock the account out,
-from every address, until the window ends or its owner resets their password.
+from every address, until the failures are a window old or its owner resets
+their password.
 """
 
 import logging

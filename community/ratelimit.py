@@ -1,9 +1,13 @@
 """
 Rate limits that hold across every gunicorn worker and every app server, and the client's address they count by.
 
-Each limit counts attempts in a fixed window (ten minutes, an hour), aligned to
-the clock: the count starts when the window starts and is void when it ends,
-however many attempts come in between. Counts are kept where nothing else can
+Each limit counts attempts in windows (ten minutes, an hour) aligned to the
+clock, and weighs the window before by how much of it a window of that length
+ending now still covers: 31 failed logins at 10:29:59 still count as about 31
+at 10:30:01, when a new window has just begun, and fade out over the next
+fifteen minutes. So a limit holds across a window's end, where fixed windows
+let twice the limit through and lifted a lockout a second after it began.
+Counts are kept where nothing else can
 push them out: in Redis (INCR, the expiry set only when the key is new) when
 REDIS_URL is set, otherwise, and whenever Redis doesn't answer, in the
 RateLimitCounter table. Both count atomically, so with a limit of N, exactly N
@@ -14,6 +18,7 @@ address or email is never stored in clear.
 import functools
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,40 +74,60 @@ class Attempt:
     count: int
 
 
-def window_for(scope, identity, window):
-    """The key and end of the current window for this scope and identity: the key holds a hash, never the identity."""
-    start = int(clock() // window * window)
+def window_for(scope, identity, window, *, windows_back=0):
+    """The key and end of the current window (or one before it) for this scope and identity.
+
+    The key holds a hash, never the identity.
+    """
+    start = int(clock() // window * window) - windows_back * window
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{identity}".encode()).hexdigest()[:32]
     return f"ratelimit:{scope}:{digest}:{start}", start + window
 
 
+def carried_over(scope, identity, window):
+    """The previous window's count, weighed by the share of it a window of this length ending now still covers.
+
+    Rounded up, so an attempt is never forgotten early.
+    """
+    key, window_ends = window_for(scope, identity, window, windows_back=1)
+    previous = _stored_count(key, window_ends)
+    still_covered = max(0.0, window_ends + window - clock()) / window
+    return math.ceil(previous * still_covered - 1e-9) if previous else 0
+
+
 def count_attempt(scope, identity, *, window):
-    """Count one more attempt in the current window; the Attempt says how many there have been, this one included."""
+    """Count one more attempt; the Attempt says how many there have been in the last `window` seconds, this one too."""
     key, window_ends = window_for(scope, identity, window)
-    count = _in_redis("hit", key, window_ends)
+    # Kept a window longer than its own: the next window weighs it.
+    count = _in_redis("hit", key, window_ends + window)
     if count is None:
-        count = RateLimitCounter.hit(key, datetime.fromtimestamp(window_ends, UTC))
-    return Attempt(key, window_ends, count)
+        count = RateLimitCounter.hit(key, datetime.fromtimestamp(window_ends + window, UTC))
+    return Attempt(key, window_ends, count + carried_over(scope, identity, window))
 
 
 def give_back(attempt):
-    """Uncount an attempt counted earlier, if its window is still open: for attempts that turned out fine."""
-    if attempt.window_ends > clock() and _in_redis("give_back", attempt.key, attempt.window_ends) is None:
+    """Uncount an attempt counted earlier: for attempts that turned out fine."""
+    if _in_redis("give_back", attempt.key, attempt.window_ends) is None:
         RateLimitCounter.give_back(attempt.key)
 
 
 def attempts_so_far(scope, identity, *, window):
-    """How many attempts the current window holds, without counting one."""
+    """How many attempts the last `window` seconds hold, without counting one."""
     key, window_ends = window_for(scope, identity, window)
-    count = _in_redis("count", key, window_ends)
-    return RateLimitCounter.count_for(key) if count is None else count
+    return _stored_count(key, window_ends) + carried_over(scope, identity, window)
 
 
 def clear_attempts(scope, identity, *, window):
-    """Forget the current window's attempts, wherever they were counted."""
-    key, window_ends = window_for(scope, identity, window)
-    _in_redis("clear", key, window_ends)
-    RateLimitCounter.objects.filter(key=key).delete()
+    """Forget the attempts of this window and the one before, wherever they were counted."""
+    for windows_back in (0, 1):
+        key, window_ends = window_for(scope, identity, window, windows_back=windows_back)
+        _in_redis("clear", key, window_ends)
+        RateLimitCounter.objects.filter(key=key).delete()
+
+
+def _stored_count(key, window_ends):
+    count = _in_redis("count", key, window_ends)
+    return RateLimitCounter.count_for(key) if count is None else count
 
 
 def is_limited(scope, identity, *, limit, window):
@@ -116,6 +141,10 @@ def any_limited(request, scope, *, member_limit, ip_limit, window):
     if request.user.is_authenticated:
         limited = is_limited(f"{scope}:member", request.user.pk, limit=member_limit, window=window) or limited
     return limited
+
+
+# DECR only a count above zero, in one step on the server.
+GIVE_BACK = "if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0"
 
 
 class RedisCounters:
@@ -136,10 +165,8 @@ class RedisCounters:
         return pipe.execute()[1]
 
     def give_back(self, key, window_ends):
-        pipe = self.client.pipeline()
-        pipe.decr(self.prefix + key)
-        pipe.expireat(self.prefix + key, window_ends)  # had the key just expired, DECR made it anew: end it again
-        pipe.execute()
+        # Only a count that is still there: DECR on a key that has expired would make it anew, at -1, for good.
+        self.client.eval(GIVE_BACK, 1, self.prefix + key)
         return 0
 
     def count(self, key, window_ends):

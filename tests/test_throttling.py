@@ -3,7 +3,7 @@ Logins that can't be brute-forced, through every door, and rate limits kept wher
 
 Failed logins lock an account, or an address, out of the site's login and the
 admin's alike (community.lockout, through django-axes). The rate limits for
-sign-up, comments, reports and password resets count in fixed windows, in a
+sign-up, comments, reports and password resets count in sliding windows, in a
 table of their own (or Redis), atomically: parallel attempts at a limit of N
 let exactly N through, and no flood of cached pages can evict a count.
 """
@@ -197,9 +197,19 @@ class TestLoginLockout:
         assert response.status_code == 429
         assert not is_logged_in(client, editor)
 
-    def test_the_lockout_ends_with_its_window(self, client, member, password, clock):
+    def test_the_lockout_holds_when_a_new_window_begins(self, client, member, password, clock):
+        clock.now += 15 * 60 - 1
         fail_logins(client, member.email, 10)
-        clock.now += 15 * 60
+        clock.now += 2
+
+        response = client.post(LOGIN, {"username": member.email, "password": password})
+
+        assert response.status_code == 429
+        assert not is_logged_in(client, member)
+
+    def test_the_lockout_ends_when_the_failures_are_a_window_old(self, client, member, password, clock):
+        fail_logins(client, member.email, 10)
+        clock.now += 2 * 15 * 60
 
         client.post(LOGIN, {"username": member.email, "password": password})
 
@@ -306,19 +316,45 @@ class TestPasswordReset:
         assert len(mail.outbox) == 3
 
 
-class TestFixedWindows:
+class TestWindows:
     def test_limit_n_lets_n_through_in_a_window(self, db, clock):
         results = [is_limited("test", "member-1", limit=3, window=60) for _ in range(5)]
         assert results == [False, False, False, True, True]
 
     def test_hits_dont_push_the_end_of_the_window_away(self, db, clock):
-        for _ in range(4):
+        for _ in range(3):
             is_limited("test", "member-1", limit=3, window=60)
         clock.now += 59
         assert is_limited("test", "member-1", limit=3, window=60)  # still this window, and it hit again
 
-        clock.now += 1
+        clock.now += 61  # two windows on: the first is out of reach
         assert not is_limited("test", "member-1", limit=3, window=60)
+
+    def test_a_limit_holds_across_the_end_of_a_window(self, db, clock):
+        clock.now += 59
+        for _ in range(3):
+            is_limited("test", "member-1", limit=3, window=60)
+        clock.now += 2  # a new window, a second old
+
+        assert is_limited("test", "member-1", limit=3, window=60)
+
+    def test_the_window_before_weighs_by_how_much_of_it_is_still_in_reach(self, db, clock):
+        for _ in range(4):
+            is_limited("test", "member-1", limit=4, window=60)
+        clock.now += 60 + 30  # half of the last window is in reach: its 4 attempts count as 2
+
+        results = [is_limited("test", "member-1", limit=4, window=60) for _ in range(3)]
+
+        assert results == [False, False, True]
+
+    def test_half_the_limit_either_side_of_a_window_end_is_all_it_allows(self, db, clock):
+        clock.now += 50
+        before = [is_limited("test", "member-1", limit=6, window=60) for _ in range(3)]
+        clock.now += 20  # 10 s into the next window: the last one counts 5/6 of its 3, rounded up
+        after = [is_limited("test", "member-1", limit=6, window=60) for _ in range(6)]
+
+        assert before == [False] * 3
+        assert after == [False, False, False, True, True, True]
 
     def test_counts_are_kept_apart_by_scope_and_identity(self, db, clock):
         for _ in range(3):
@@ -344,7 +380,7 @@ class TestFixedWindows:
         key, window_ends = window_for("test", "member-1", 60)
         counters = redis_counters(settings.REDIS_URL)
         assert counters.client.get(counters.prefix + key) == b"3"
-        assert counters.client.expiretime(counters.prefix + key) == window_ends
+        assert counters.client.expiretime(counters.prefix + key) == window_ends + 60  # the next window weighs it
         assert not RateLimitCounter.objects.exists()
 
 
@@ -376,24 +412,35 @@ def counted_in(request, settings):
 class TestParallelAttempts:
     """Every attempt here arrives at the same moment; exactly the limit get through."""
 
-    def test_forty_parallel_logins_check_ten_passwords(self, member, password_checks, counted_in):
+    def test_forty_parallel_logins_from_forty_addresses_check_ten_passwords(self, member, password_checks, counted_in):
+        def guess(n):
+            data = {"username": member.email, "password": f"guess-{n}"}
+            return Client().post(LOGIN, data, REMOTE_ADDR=f"10.40.0.{n}").status_code
+
+        statuses = in_parallel(40, guess)
+        checked_in_the_burst = len(password_checks)
+        right_password = Client().post(LOGIN, {"username": member.email, "password": "a-long-test-password"})
+
+        assert checked_in_the_burst == 10
+        assert statuses.count(429) == 31  # the 30 turned away, and the tenth failure, which used the limit up
+        assert right_password.status_code == 429
+
+    def test_forty_parallel_logins_from_one_address_check_ten_passwords_in_all(
+        self, member, password_checks, counted_in
+    ):
+        # The address's limit (30) refuses some attempts that had already taken one of the account's 10; a refused
+        # attempt gives its count back, so in Redis, where the two counts aren't taken in one step, the burst may
+        # check fewer than 10. Those it didn't check are left to the next attempts: never more than 10 in all.
         statuses = in_parallel(
             40, lambda n: Client().post(LOGIN, {"username": member.email, "password": f"guess-{n}"}).status_code
         )
         checked_in_the_burst = len(password_checks)
+        for n in range(10):
+            Client().post(LOGIN, {"username": member.email, "password": f"later-{n}"}, REMOTE_ADDR=f"10.41.0.{n}")
 
-        statuses_to_the_right_password = (
-            Client().post(LOGIN, {"username": member.email, "password": "a-long-test-password"}).status_code
-        )
+        assert 1 <= checked_in_the_burst <= 10
         assert statuses.count(429) >= 30
-        if counted_in == "table":
-            assert checked_in_the_burst == 10
-            assert statuses_to_the_right_password == 429
-        else:
-            # Never more than the limit in the burst. But in Redis the account is sometimes left one attempt short
-            # of locked after it (10 or fewer checked, and then the right password logs in): a known fault, not
-            # yet explained, in the closing note of issue 13's second session. The table holds exactly.
-            assert 1 <= checked_in_the_burst <= 10
+        assert len(password_checks) == 10
 
     def test_twenty_parallel_sign_ups_from_one_address_make_ten_accounts(self):
         def sign_up(n):

@@ -1,12 +1,13 @@
 """
 Counts of attempts (signing up, logging in, posting, reporting) for the rate limits in ``community.ratelimit``.
 
-One row per limit, per member or address counted, per fixed window. The row is
+One row per limit, per member or address counted, per window. The row is
 counted up in the database itself, so any number of workers can count at once
 and each attempt gets a number of its own; and it sits in a table of its own,
 where no flood of cached pages can push it out. Keys hold a hash, never an
-email or IP address. Rows outlive their window only until the next window
-begins somewhere, which deletes every expired row.
+email or IP address. A row is kept one window past its own, as the next window
+weighs it, and then only until a new window begins somewhere, which deletes
+every expired row.
 """
 
 from django.db import IntegrityError, models, transaction
