@@ -133,8 +133,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             models.Index(fields=["author", "status"], name="comment_author_status"),
             models.Index(fields=["thread", "created_at"], name="comment_thread_created"),
+            # The queue's page in its order, and (with status last) its tab counts, from the index alone.
             models.Index(
-                urgent_first(), "created_at", "id", condition=Q(needs_review=True), name="comment_needs_review"
+                urgent_first(),
+                "created_at",
+                "id",
+                "status",
+                condition=Q(needs_review=True),
+                name="comment_needs_review",
             ),
         ]
 
