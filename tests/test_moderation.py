@@ -418,6 +418,24 @@ class TestQueue:
         assert 'href="?show=held&amp;page=2"' in first.content.decode()
         assert 'name="next" value="/moderation/?show=held&amp;page=2"' in second.content.decode()
 
+    def test_each_tab_pages_through_as_many_comments_as_its_count_says(
+        self, moderator_client, article, member, second_member, make_comment
+    ):
+        for n in range(27):
+            make_comment(article, member, f"Held {n}.", status=Comment.Status.PENDING)
+        report(make_comment(article, member, "Reported and held."), second_member)
+        Comment.objects.filter(body="Reported and held.").update(status=Comment.Status.PENDING)
+        report(make_comment(article, member, "Reported."), second_member)
+
+        pages = {show: moderator_client.get(QUEUE_URL, {"show": show}) for show in ("", "held", "reported")}
+
+        counts = {value: count for value, _, count in pages[""].context["tabs"]}
+        assert counts == {"": 29, "held": 28, "reported": 2}
+        for show, response in pages.items():
+            assert response.context["page"].paginator.count == counts[show]
+        assert response.context["page"].paginator.num_pages == 1
+        assert "Showing 1 to 2 of 2 comments." in response.content.decode()
+
     def test_its_queries_do_not_grow_with_the_queue(
         self, moderator_client, article, second_member, make_member, make_comment, django_assert_max_num_queries
     ):

@@ -1,19 +1,18 @@
 """
-Comments and reports. A comment is plain text, rendered once when saved into
-``body_html`` (escaped, line breaks kept, links made safe).
+Comments: posting, editing and deciding on them. A comment is plain text, rendered once when saved into
+``body_html`` (escaped, line breaks kept, links made safe). What pages read of comments is in
+comment_queries.py; members' reports are in reports.py.
 """
 
 import re
 import unicodedata
-from collections import defaultdict
 from datetime import timedelta
 
 import nh3
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +22,10 @@ from articles.caching import discussion_changed
 from articles.models import Article
 
 from ..notifications import notify_decision, notify_reply
+from .comment_queries import RECORD_FIELDS, CommentQuerySet, urgent_first
 from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
+from .reports import Report
 from .safeguarding import alert_moderators, is_urgent
 
 EDIT_WINDOW = timedelta(minutes=15)  # how long after posting its author may edit a comment
@@ -55,116 +56,6 @@ def render_body(text):
 
 def count_links(text):
     return len(LINK_PATTERN.findall(text))
-
-
-def urgent_first():
-    """0 for a comment held as urgent, 1 for the rest: the queue's first sort key, and its index's
-    (``comment_needs_review``), written once so the two stay the same and the database reads the queue's
-    page from the index in order. Values, not Comment.Status: Meta's index is built before the class."""
-    return Case(When(hold_reason="urgent", status="pending", then=Value(0)), default=Value(1))
-
-
-class CommentQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=Comment.Status.APPROVED)
-
-    def on_published_articles(self):
-        """Comments under articles readers can see now: none from drafts, articles in review or scheduled ones.
-
-        Every page that shows members a comment or its article's headline starts here, staff included:
-        moderators reach the others through the moderation queue.
-        """
-        return self.filter(article__in=Article.objects.published())
-
-    def visible_to(self, user, *, moderating=False):
-        """What a thread shows this reader: approved comments, their own in any state, and markers
-        for removed, hidden or deleted comments that others have replied to, so replies stay readable.
-        A moderator ``moderating`` on the article page also sees every held comment, to decide on it there."""
-        answered = Comment.objects.filter(status=Comment.Status.APPROVED, deleted_at__isnull=True)
-        shown = (
-            Q(status=Comment.Status.APPROVED, deleted_at__isnull=True)
-            | Q(Exists(answered.filter(parent=OuterRef("pk"))))
-            | Q(Exists(answered.filter(thread=OuterRef("pk"))))
-        )
-        if user.is_authenticated:
-            shown |= Q(author=user, deleted_at__isnull=True)
-        if moderating:
-            shown |= Q(status=Comment.Status.PENDING, deleted_at__isnull=True)
-        return self.filter(shown)
-
-    def for_display(self):
-        return self.select_related("author__profile", "parent__author__profile")
-
-    def thread_page(self, user, number, per_page=20, *, moderating=False):
-        """One page of top-level comments, each with its visible replies in `.visible_replies`, in three queries."""
-        comments = self.visible_to(user, moderating=moderating).for_display()
-        page = Paginator(comments.filter(thread__isnull=True), per_page).get_page(number)
-        replies = defaultdict(list)
-        for reply in comments.filter(thread__in=[root.pk for root in page.object_list]):
-            replies[reply.thread_id].append(reply)
-        for root in page.object_list:
-            root.visible_replies = replies[root.pk]
-        return page
-
-    def awaiting_review(self):
-        """The moderation queue: held or hidden comments, and visible ones with open reports.
-
-        Read from the ``needs_review`` flag and its partial index, which hold just the comments waiting:
-        the queue costs the same with two hundred comments or two hundred thousand.
-        """
-        return self.filter(needs_review=True)
-
-    def refresh_needs_review(self):
-        """Set ``needs_review`` on these comments from their status and reports, in one UPDATE:
-        after loading comments in bulk, or when reports go without a decision (a reporter's account deleted)."""
-        open_reports = Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
-        waiting = Q(deleted_at__isnull=True) & (
-            Q(status=Comment.Status.PENDING) | Q(Exists(open_reports), status=Comment.Status.APPROVED)
-        )
-        return self.update(needs_review=Case(When(waiting, then=Value(True)), default=Value(False)))
-
-    def pending(self):
-        return self.filter(status=Comment.Status.PENDING)
-
-    def reported(self):
-        """Comments with reports that no moderator has dealt with yet."""
-        return self.filter(pk__in=Report.objects.filter(resolved_at__isnull=True).values("comment_id"))
-
-    def for_moderation(self):
-        """What the moderation queue shows of each comment, in the same few queries however many:
-        comments held as urgent first, then oldest first.
-
-        Each comment carries its open reports (``open_reports``), and its author's record on their profile.
-        """
-        open_reports = Report.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
-        return (
-            self.select_related("article", "author__profile", "parent__author__profile")
-            .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
-            .alias(urgent_first=urgent_first())
-            .order_by("urgent_first", "created_at", "pk")
-        )
-
-    def status_counts(self):
-        """How many of these comments have each status, in one query: {"pending": 1, "approved": 4, ...}."""
-        return self.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Comment.Status.values})
-
-    def record_counts(self):
-        """These comments as their author's record counts them, in one query: the Profile fields and their values."""
-        counts = {field: Count("pk", filter=Q(status=status)) for status, field in RECORD_FIELDS.items()}
-        return self.aggregate(**counts)
-
-    def review_counts(self):
-        """How many of these comments are held, and how many have open reports, in one query."""
-        open_reports = Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
-        return self.aggregate(
-            all=Count("pk"),
-            held=Count("pk", filter=Q(status=Comment.Status.PENDING)),
-            reported=Count("pk", filter=Q(open_reports)),
-        )
-
-
-# The author's record that moderators read in the queue, kept on their profile (Profile) as it changes.
-RECORD_FIELDS = {"approved": "approved_comment_count", "removed": "removed_comment_count"}
 
 
 def move_author_record(author_id, *, was, now):
@@ -242,8 +133,14 @@ class Comment(models.Model):
             models.Index(fields=["status", "created_at"], name="comment_status_created"),
             models.Index(fields=["author", "status"], name="comment_author_status"),
             models.Index(fields=["thread", "created_at"], name="comment_thread_created"),
+            # The queue's page in its order, and (with status last) its tab counts, from the index alone.
             models.Index(
-                urgent_first(), "created_at", "id", condition=Q(needs_review=True), name="comment_needs_review"
+                urgent_first(),
+                "created_at",
+                "id",
+                "status",
+                condition=Q(needs_review=True),
+                name="comment_needs_review",
             ),
         ]
 
@@ -460,50 +357,3 @@ def refresh_comment_count(article_id):
     """Keep the article's count of visible comments, which list pages show without counting."""
     count = Comment.objects.filter(article_id=article_id, status=Comment.Status.APPROVED, deleted_at__isnull=True)
     Article.objects.filter(pk=article_id).update(comment_count=count.count())
-
-
-class ReportQuerySet(models.QuerySet):
-    def open(self):
-        """Reports no moderator has dealt with yet."""
-        return self.filter(resolved_at__isnull=True)
-
-    def counted(self):
-        """Open reports that count toward hiding a comment: from members who may report today.
-
-        Read when counting, not when reporting, so a member suspended later stops counting at once.
-        """
-        return self.open().filter(
-            reporter__profile__email_confirmed_at__isnull=False, reporter__profile__suspended_at__isnull=True
-        )
-
-
-class Report(models.Model):
-    class Reason(models.TextChoices):
-        MISINFORMATION = "misinformation", "Medical misinformation"
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Abuse or unkindness"
-        PERSONAL_INFORMATION = "personal", "Personal information"
-        OTHER = "other", "Something else"
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
-    reason = models.CharField(max_length=20, choices=Reason.choices)
-    note = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["comment", "reporter"],
-                name="one_report_per_member",
-                violation_error_message="You have already reported this comment.",
-            )
-        ]
-        indexes = [models.Index(fields=["comment", "resolved_at"], name="report_comment_open")]
-
-    def __str__(self):
-        return f"{self.get_reason_display()} report on comment {self.comment_id}"

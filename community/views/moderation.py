@@ -8,10 +8,11 @@ have given their second factor (community.two_factor).
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+
+from articles.views import CountedPaginator
 
 from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm
 from ..models import Comment, ModerationLog, Profile
@@ -39,8 +40,9 @@ def queue(request):
     filter_form = QueueFilterForm(request.GET)
     waiting = Comment.objects.awaiting_review()
     comments = filter_form.filter(waiting).for_moderation()
-    page = Paginator(comments, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = waiting.review_counts()
+    counts = waiting.review_counts()  # the tabs' counts; the page count is the shown tab's, not counted again
+    count = counts[filter_form.show_value or "all"]
+    page = CountedPaginator(comments, COMMENTS_PER_PAGE, count=count).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "items": [(comment, DecisionForm(auto_id=f"comment-{comment.pk}-%s")) for comment in page],
