@@ -1,14 +1,13 @@
 """
-The "Save to My questions" controls on an article page: ``{% load my_questions %}{% save_controls as save %}``,
-then ``{% include "community/_save_question.html" %}`` after each question.
+The "Save to My questions" controls on an article page (templates/articles/_questions.html):
+``{% load my_questions %}{% save_controls as save %}``, then a control after each question.
 
 Readers with no session cookie are served the whole page from the cache, so
 their control is a plain link to a page with the form (a CSRF token would stop
 the page being cached). Members and readers with a session get a button, or
 "Saved" for questions already in their list: one query for the whole page. The
-buttons share one form (``community/_save_question_form.html``, placed once before
-the list) through their ``form`` and ``formaction`` attributes, so the page carries
-one CSRF token, not one per question.
+buttons share one form, placed once before the list, through their ``form`` and
+``formaction`` attributes, so the page carries one CSRF token, not one per question.
 
 The controls are the visitor's own: on the page members share, they are drawn
 for each request ({% personal_part %}, articles/shared_pages.py).
