@@ -1,6 +1,6 @@
 """
 The "Save to My questions" controls on an article page (templates/articles/_questions.html):
-``{% load my_questions %}{% save_controls as save %}``, then a control after each question.
+``{% load my_questions %}{% save_controls article as save %}``, then a control after each question.
 
 Readers with no session cookie are served the whole page from the cache, so
 their control is a plain link to a page with the form (a CSRF token would stop
@@ -15,6 +15,9 @@ for each request ({% personal_part %}, articles/shared_pages.py).
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
+
+from articles.caching import for_this_page
 
 from ..models.questions import questions_for
 
@@ -22,14 +25,23 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def save_controls(context):
-    """What the visitor's controls show: ``show`` (none on a preview), ``direct`` (buttons, not links), ``saved``."""
+def save_controls(context, article):
+    """What the visitor's controls show: ``show`` (none on a preview), ``direct`` (buttons, not links), and
+    ``questions``: each question with the address that saves it and whether the visitor has saved it."""
+    request = context["request"]
     direct = gets_buttons(context)
+    saved = saved_question_ids(request) if direct else set()
+    addresses = for_this_page(request, ("save-question-addresses", article.pk), lambda: save_addresses(article))
     return {
         "show": not context.get("is_preview"),
         "direct": direct,
-        "saved": saved_question_ids(context["request"]) if direct else set(),
+        "questions": [(question, address, question.pk in saved) for question, address in addresses],
     }
+
+
+def save_addresses(article):
+    """Each question with the address that saves it: the same for everyone, worked out once per version."""
+    return [(question, reverse("community:save_question", args=[question.pk])) for question in article.questions.all()]
 
 
 def gets_buttons(context):
