@@ -16,6 +16,7 @@ from .forms import SearchForm, StageFilterForm
 from .glossary import linked_prose
 from .health import QueueState
 from .models import Article, Contributor, GlossaryTerm, SiteSettings, Topic
+from .shared_pages import render_with_personal_parts, shares_its_page
 
 ARTICLES_PER_PAGE = 10
 
@@ -53,7 +54,8 @@ def home(request):
 
 @cache_for_readers(depends_on=ARTICLE_PAGE, query=("comments",))
 def article_detail(request, slug):
-    """A published article; drafts and scheduled ones only as a staff preview."""
+    """A published article; drafts and scheduled ones only as a staff preview. Members share one copy of
+    the page, with their own parts put in (articles/shared_pages.py)."""
     article = for_this_page(request, ("article", slug), lambda: Article.objects.for_page().filter(slug=slug).first())
     if article is None:
         raise Http404("No article found")
@@ -70,6 +72,8 @@ def article_detail(request, slug):
         "prose": for_this_page(request, ("prose", article.pk), lambda: linked_prose(article)),
         "related": for_this_page(request, ("related", article.pk), article.related_articles),
     }
+    if not is_preview and shares_its_page(request):
+        return render_with_personal_parts(request, "articles/article_detail.html", context, key=("article", article.pk))
     return render(request, "articles/article_detail.html", context)
 
 

@@ -5,11 +5,16 @@ every visitor, rendered once per worker for the versions the page depends on (ar
 Signed-out readers get whole pages from the page cache; members get pages drawn afresh, and most of an
 article page is the same for all of them. Only what is the same for everyone may go inside: nothing
 that reads the user, the session or a CSRF token.
+
+``{% personal_part "template" %}``: a visitor's own part of a page (their navigation, forms with their CSRF
+token), drawn for each request. Where members share one copy of the page (articles.shared_pages) it is a
+marker the copy is cut at; elsewhere it is a plain ``{% include %}``.
 """
 
 from django import template
 
 from articles.caching import for_this_page
+from articles.shared_pages import SHARED_COPY
 
 register = template.Library()
 
@@ -31,3 +36,24 @@ class SharedFragmentNode(template.Node):
     def render(self, context):
         key = ("fragment", *(str(part.resolve(context)) for part in self.vary_on))
         return for_this_page(context["request"], key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def personal_part(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs the name of the template to draw for each visitor")
+    return PersonalPartNode(parser.compile_filter(bits[1]))
+
+
+class PersonalPartNode(template.Node):
+    def __init__(self, template_name):
+        self.template_name = template_name
+
+    def render(self, context):
+        name = self.template_name.resolve(context)
+        shared_copy = context.get(SHARED_COPY)
+        if shared_copy is not None:
+            return shared_copy.marker(name)
+        with context.push():
+            return context.template.engine.get_template(name).render(context)

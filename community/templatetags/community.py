@@ -8,7 +8,7 @@ anything readers can see changes (articles.caching). Readers and members who
 have neither written nor reported anything in this discussion all see the
 same list and share a copy; a member with their own comments or reports here
 sees edit links and notices for them, so theirs is rendered afresh. The
-comment form, with its CSRF token, is never cached.
+comment form's CSRF token is never cached; its empty fields are the same for all.
 
 A moderator (who has given their second factor) sees the thread as they
 moderate it: held comments too, each with the decisions of the moderation
@@ -26,7 +26,14 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from articles.caching import SITE, article_version, for_these_versions, mark_not_canonical, version_tag
+from articles.caching import (
+    SITE,
+    article_version,
+    for_these_versions,
+    for_this_site,
+    mark_not_canonical,
+    version_tag,
+)
 from articles.models import Topic
 
 from ..forms.comments import CommentForm
@@ -56,9 +63,18 @@ def discussion(context, article):
         "request": request,
         "cannot_post": cannot_post,
         "following": Follow.is_following(user, article),
-        "form": CommentForm(article=article) if user.is_authenticated and not cannot_post else None,
+        "form_html": new_comment_fields(request) if user.is_authenticated and not cannot_post else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def new_comment_fields(request):
+    """The empty comment form's fields, the same for every member: drawn once per worker and site version."""
+    return for_this_site(
+        request,
+        "new-comment-fields",
+        lambda: render_to_string("community/_comment_fields.html", {"form": CommentForm(article=None)}),
+    )
 
 
 def moderates_here(user):
