@@ -1,9 +1,11 @@
 """
 A visitor as the site sees one in production: behind a TLS proxy (so every
-request says X-Forwarded-Proto: https), with cookies, filling in the site's
-real forms with their CSRF tokens. Standard library only.
+request says X-Forwarded-Proto: https), with a browser's Accept-Encoding,
+with cookies, filling in the site's real forms with their CSRF tokens.
+Standard library only.
 """
 
+import gzip
 import http.client
 import re
 import time
@@ -14,6 +16,8 @@ from urllib.parse import urlencode
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 COMMENT_ID = re.compile(r"#comment-(\d+)$")
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+# What every current browser sends: pages the site keeps compressed are served as they are kept.
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 class BenchError(Exception):
@@ -54,7 +58,7 @@ class Visitor:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
     def request(self, method, path, form=None):
-        headers = {"Host": f"{self.host}:{self.port}", **PROXY_HEADERS}
+        headers = {"Host": f"{self.host}:{self.port}", **PROXY_HEADERS, **BROWSER_HEADERS}
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None
@@ -77,6 +81,8 @@ class Visitor:
         if response.will_close:
             self.connection.close()
         self.keep_cookies(response.headers.get_all("Set-Cookie") or [])
+        if response.headers.get("Content-Encoding") == "gzip":
+            content = gzip.decompress(content)  # as the browser does, once the page is in
         return Response(response.status, response.headers, content, seconds)
 
     def keep_cookies(self, set_cookie_headers):

@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import load  # noqa: E402
-from bench.client import PROXY_HEADERS, BenchError, Visitor  # noqa: E402
+from bench.client import BROWSER_HEADERS, PROXY_HEADERS, BenchError, Visitor  # noqa: E402
 
 HOST = "127.0.0.1"
 HEAVY = "/articles/heavy-benchmark-article/"
@@ -461,7 +461,7 @@ class Bench:
         logged_in = "Log out" in response.text
         if key not in FLOORS and logged_in != bool(who):
             raise BenchError(f"{path} answered as if the visitor were {'' if logged_in else 'not '}logged in")
-        headers = dict(PROXY_HEADERS)
+        headers = PROXY_HEADERS | BROWSER_HEADERS
         if who:
             headers["Cookie"] = Visitor(HOST, port, cookies=cookies).cookie_header()
         return port, path, headers
