@@ -86,10 +86,14 @@ class TestPostingCost:
         statements = [query["sql"] for query in queries.captured_queries]
         insert = next(n for n, sql in enumerate(statements) if sql.startswith('INSERT INTO "community_comment"'))
         began = max(n for n, sql in enumerate(statements[:insert]) if sql.startswith(("SAVEPOINT", "BEGIN")))
-        in_transaction = " ".join(statements[began:insert])
+        ended = next(n for n, sql in enumerate(statements) if n > insert and sql.startswith(("RELEASE", "COMMIT")))
+        in_transaction = " ".join(statements[began:ended])
         for table in ("community_safeguardingphrase", "community_communitysettings", "community_moderationword"):
             assert table not in in_transaction
-        assert 'COUNT(*) AS "__count" FROM "community_comment"' not in in_transaction  # the member's record
+        # Neither the member's record nor the article's comments are counted: the article's count goes up by one.
+        assert 'COUNT(*) AS "__count" FROM "community_comment"' not in in_transaction
+        article.refresh_from_db()
+        assert article.comment_count == 10
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner; PostgreSQL plans by statistics")
