@@ -46,11 +46,13 @@ import hashlib
 import re
 import time
 import uuid
+from contextlib import nullcontext
 from functools import partial, wraps
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 
 from .page_store import pack, page_memory, unpack
@@ -99,11 +101,21 @@ def site_changed():
 
 
 def versions_changed(*names):
-    """Move these versions on at once, and again when the transaction commits."""
+    """Move these versions on at once, and again when the transaction commits.
+
+    The database cache writes in the change's own transaction, where a move shows nobody before the commit:
+    it moves them once, at the commit, which keeps the writer's transaction (on SQLite, the one writer lock) short.
+    """
     if not names:
         return
-    move_versions(names)
+    if not (in_database_cache() and transaction.get_connection().in_atomic_block):
+        move_versions(names)
     transaction.on_commit(partial(move_versions, names))
+
+
+def in_database_cache():
+    """The shared cache is a table in the site's database (no REDIS_URL)."""
+    return isinstance(caches[DEFAULT_CACHE_ALIAS], DatabaseCache)
 
 
 class WorkerVersions:
@@ -190,7 +202,9 @@ def move_versions(names):
         moved = {name: unshared_version() for name in names}
     else:
         moved = {name: value + 1 for name, value in shared.items()}
-        cache.set_many({f"version:{name}": value for name, value in moved.items()}, timeout=None)
+        # The database cache writes each key in a transaction of its own: one for them all instead.
+        with transaction.atomic() if in_database_cache() else nullcontext():
+            cache.set_many({f"version:{name}": value for name, value in moved.items()}, timeout=None)
     worker_versions.remember(moved)
     return moved
 

@@ -128,6 +128,11 @@ def parse_args():
         action="store_true",
         help="only time pages one request at a time on the demo content and the large dataset (about 2 minutes)",
     )
+    parser.add_argument(
+        "--writes-only",
+        action="store_true",
+        help="only the write benchmark, on the large dataset: no demo content, no page timings (about a minute)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, SQLite database)")
     parser.add_argument("--json", help="also write the results to this file")
     options = parser.parse_args()
@@ -213,7 +218,7 @@ class Bench:
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
         self.setup_django()
-        compare = self.size != "smoke"
+        compare = self.size != "smoke" and not self.options.writes_only
         results = {"size": self.size, "database": database, "machine": machine(), "sizes": SIZES[self.size]}
         if compare:
             self.manage("seed_demo", quiet=True)
@@ -232,7 +237,7 @@ class Bench:
         results["generate_seconds"] = round(time.perf_counter() - started, 1)
         self.create_writers()
         self.start("site", "ibdmovement.wsgi")
-        for floor, settings_module in FLOORS.items():
+        for floor, settings_module in () if self.options.writes_only else FLOORS.items():
             self.start(floor, "bench.floor_wsgi", DJANGO_SETTINGS_MODULE=settings_module)
         if compare:
             large_times = self.time_pages()
@@ -243,10 +248,13 @@ class Bench:
         results["failures"] = self.failures
         if self.options.compare_only:
             return results
-        results["pages"] = self.measure_pages()
-        results["load_average_before_after"] = self.load_average
-        results["worker_restarts"] = self.worker_restarts
+        if not self.options.writes_only:
+            results["pages"] = self.measure_pages()
+            results["load_average_before_after"] = self.load_average
+            results["worker_restarts"] = self.worker_restarts
+        load_before = os.getloadavg()[0]
         results["writes"] = self.write_benchmark()
+        results["writes"]["load_average_before_after"] = (round(load_before, 2), round(os.getloadavg()[0], 2))
         results["server_log"] = self.check_logs()
         return results
 
@@ -618,8 +626,14 @@ def report(results):
             ratio = row["large_ms"] / row["demo_ms"]
             flag = "" if ratio <= 1.5 else "  <-- over 1.5x"
             print(f"  {row['page']:<28} {row['demo_ms']:8.1f} {row['large_ms']:8.1f}  x{ratio:.2f}{flag}")
-    if "pages" not in results:
-        return
+    if "pages" in results:
+        report_pages(results)
+    if "writes" in results:
+        report_writes(results["writes"])
+        print(f"Server log: {results['server_log']}")
+
+
+def report_pages(results):
     print(
         f"\n{'page':<42} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} {'x floor':>8} {'x Django':>8}"
         "  req/s each round"
@@ -638,7 +652,9 @@ def report(results):
         f"load average {results['load_average_before_after'][0]} before, {results['load_average_before_after'][1]} "
         f"after; workers restarted by max_requests: {results['worker_restarts']})"
     )
-    writes = results["writes"]
+
+
+def report_writes(writes):
     print(
         f"\nWrites: {writes['writers']} members, {writes['sent']} posts in {writes['seconds']} s "
         f"= {writes['posts_per_second']} posts/s (POST p50 {writes['post_p50_ms']} ms, "
@@ -656,7 +672,8 @@ def report(results):
         f"{writes['reader_misses']} drawn afresh, {writes['reader_errors']} errors: hit rate "
         f"{writes['reader_hit_rate']:.1%} (target >= {READER_HIT_RATE_TARGET:.0%}: {met})"
     )
-    print(f"Server log: {results['server_log']}")
+    before, after = writes["load_average_before_after"]
+    print(f"(load average {before} before the writes, {after} after)")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+"""What posting a comment costs the database: a fixed number of queries, and a write transaction kept short.
+
+On SQLite every write transaction holds the one writer lock from its start (IMMEDIATE), so members posting at
+once take turns: what a post reads before it writes must be read before the transaction begins.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community.models import Comment, Follow
+
+# Session, member, article; settings and block list for the form; the two rate-limit counters, in one transaction;
+# the safeguarding list, settings, the member's record and the hold list; then the write: the duplicate check,
+# the comment, the member's record, the article's count, following, notices to followers (one INSERT however
+# many), the followers' email job (a row in production, none here); then where the comment lands, and the
+# session's message. The same however many followers and comments the discussion has.
+POSTING_QUERIES = 34
+
+
+@pytest.fixture
+def article(make_article):
+    return make_article(headline="Gut bacteria linked to longer remission", slug="gut-bacteria-remission")
+
+
+@pytest.fixture
+def trusted(member, make_article, make_comment):
+    """Maya, with an approved comment elsewhere, so her next comments publish at once."""
+    make_comment(make_article(headline="An older discussion"), member, body="My first comment, approved.")
+    return member
+
+
+@pytest.fixture
+def busy_discussion(article, make_member, make_comment):
+    """Eight members who commented and follow the discussion, and a thread with a reply."""
+    members = [make_member() for _ in range(8)]
+    for n, other in enumerate(members):
+        make_comment(article, other, body=f"Comment {n}")
+        Follow.start(other, article)
+    root = Comment.objects.filter(article=article).first()
+    make_comment(article, members[1], body="A reply", parent=root)
+    return members
+
+
+@pytest.fixture
+def jobs_wait_in_the_queue(settings):
+    """Jobs are only enqueued, as in production (a worker runs them later), not run in the request."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def post(client, article, body="Thank you for explaining this so clearly.", **data):
+    return client.post(f"/articles/{article.slug}/comments/", {"body": body, "parent": "", "website": "", **data})
+
+
+@pytest.mark.usefixtures("jobs_wait_in_the_queue", "busy_discussion")
+class TestPostingCost:
+    def test_posting_a_comment_stays_within_its_query_budget(
+        self, client, trusted, article, django_assert_max_num_queries
+    ):
+        client.force_login(trusted)
+        post(client, article, "A first comment, to start following.")
+
+        with django_assert_max_num_queries(POSTING_QUERIES):
+            response = post(client, article)
+
+        assert response.status_code == 302
+        assert Comment.objects.filter(article=article, author=trusted).count() == 2
+
+    def test_a_reply_stays_within_the_same_budget(self, client, trusted, article, django_assert_max_num_queries):
+        client.force_login(trusted)
+        post(client, article, "A first comment, to start following.")
+        root = Comment.objects.filter(article=article, thread__isnull=True).first()
+
+        with django_assert_max_num_queries(POSTING_QUERIES + 1):  # the comment replied to
+            response = post(client, article, "I agree with you.", parent=root.pk)
+
+        assert response.status_code == 302
+        assert Comment.objects.get(article=article, author=trusted, body="I agree with you.").parent == root
+
+    def test_the_rules_are_read_before_the_write_transaction_begins(self, client, trusted, article):
+        client.force_login(trusted)
+
+        with CaptureQueriesContext(connection) as queries:
+            post(client, article)
+
+        statements = [query["sql"] for query in queries.captured_queries]
+        insert = next(n for n, sql in enumerate(statements) if sql.startswith('INSERT INTO "community_comment"'))
+        began = max(n for n, sql in enumerate(statements[:insert]) if sql.startswith(("SAVEPOINT", "BEGIN")))
+        ended = next(n for n, sql in enumerate(statements) if n > insert and sql.startswith(("RELEASE", "COMMIT")))
+        in_transaction = " ".join(statements[began:ended])
+        for table in ("community_safeguardingphrase", "community_communitysettings", "community_moderationword"):
+            assert table not in in_transaction
+        # Neither the member's record nor the article's comments are counted: the article's count goes up by one.
+        assert 'COUNT(*) AS "__count" FROM "community_comment"' not in in_transaction
+        article.refresh_from_db()
+        assert article.comment_count == 10
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query planner; PostgreSQL plans by statistics")
+class TestArticleThreadIndex:
+    """Left to itself SQLite reads an article's top-level comments (thread null) through the thread index: every
+    top-level comment on the site. The article's own index holds just the article's."""
+
+    @pytest.mark.usefixtures("busy_discussion")
+    def test_the_duplicate_check_reads_the_articles_own_comments(self, trusted, article):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        recent = timezone.now() - timedelta(minutes=10)
+        duplicate = Comment.objects.filter(
+            article=article, author=trusted, parent=None, thread=None, body="x", created_at__gte=recent
+        )
+
+        assert "comment_article_thread" in duplicate[:1].explain()
+
+    @pytest.mark.usefixtures("busy_discussion")
+    def test_where_a_comment_lands_counts_from_the_articles_own_comments(self, trusted, article):
+        from django.db.models import Q
+
+        root = Comment.objects.filter(article=article, thread__isnull=True).last()
+        earlier = Comment.objects.filter(
+            Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk),
+            article_id=article.pk,
+            thread__isnull=True,
+        ).visible_to(trusted)
+
+        assert "comment_article_thread" in earlier.explain()
