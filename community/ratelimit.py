@@ -86,50 +86,50 @@ def window_for(scope, identity, window, *, windows_back=0):
     return f"ratelimit:{scope}:{digest}:{start}", start + window
 
 
-def carried_over(scope, identity, window):
-    """The previous window's count, weighed by the share of it a window of this length ending now still covers.
+def keys_for(scope, identity, window):
+    """The keys of the current window and the one before, and the end of the current one."""
+    key, window_ends = window_for(scope, identity, window)
+    previous_key, _ = window_for(scope, identity, window, windows_back=1)
+    return key, previous_key, window_ends
 
-    Rounded up, so an attempt is never forgotten early.
-    """
-    key, window_ends = window_for(scope, identity, window, windows_back=1)
-    previous = _stored_count(key, window_ends)
-    still_covered = max(0.0, window_ends + window - clock()) / window
-    return math.ceil(previous * still_covered - 1e-9) if previous else 0
+
+def with_carried_over(count, previous, window_ends, window):
+    """The count, plus the previous window's weighed by the share of it that a window of this length ending now
+    still covers; rounded up, so no attempt is forgotten early."""
+    still_covered = max(0.0, window_ends - clock()) / window
+    return count + (math.ceil(previous * still_covered - 1e-9) if previous else 0)
 
 
 def count_attempt(scope, identity, *, window):
     """Count one more attempt; the Attempt says how many there have been in the last `window` seconds, this one too."""
-    key, window_ends = window_for(scope, identity, window)
+    key, previous_key, window_ends = keys_for(scope, identity, window)
     # Kept a window longer than its own: the next window weighs it.
-    count = _in_redis("hit", key, window_ends + window)
-    if count is None:
-        count = RateLimitCounter.hit(key, datetime.fromtimestamp(window_ends + window, UTC))
-    return Attempt(key, window_ends, count + carried_over(scope, identity, window))
+    counts = _in_redis("hit", key, window_ends + window, previous_key)
+    if counts is None:
+        counts = RateLimitCounter.hit(key, datetime.fromtimestamp(window_ends + window, UTC), previous_key)
+    return Attempt(key, window_ends, with_carried_over(*counts, window_ends, window))
 
 
 def give_back(attempt):
     """Uncount an attempt counted earlier: for attempts that turned out fine."""
-    if _in_redis("give_back", attempt.key, attempt.window_ends) is None:
+    if _in_redis("give_back", attempt.key) is None:
         RateLimitCounter.give_back(attempt.key)
 
 
 def attempts_so_far(scope, identity, *, window):
     """How many attempts the last `window` seconds hold, without counting one."""
-    key, window_ends = window_for(scope, identity, window)
-    return _stored_count(key, window_ends) + carried_over(scope, identity, window)
+    key, previous_key, window_ends = keys_for(scope, identity, window)
+    counts = _in_redis("counts", key, previous_key)
+    if counts is None:
+        counts = RateLimitCounter.counts_for(key, previous_key)
+    return with_carried_over(*counts, window_ends, window)
 
 
 def clear_attempts(scope, identity, *, window):
     """Forget the attempts of this window and the one before, wherever they were counted."""
-    for windows_back in (0, 1):
-        key, window_ends = window_for(scope, identity, window, windows_back=windows_back)
-        _in_redis("clear", key, window_ends)
-        RateLimitCounter.objects.filter(key=key).delete()
-
-
-def _stored_count(key, window_ends):
-    count = _in_redis("count", key, window_ends)
-    return RateLimitCounter.count_for(key) if count is None else count
+    keys = keys_for(scope, identity, window)[:2]
+    _in_redis("clear", *keys)
+    RateLimitCounter.objects.filter(key__in=keys).delete()
 
 
 def is_limited(scope, identity, *, limit, window):
@@ -150,7 +150,8 @@ def any_limited(request, scope, *, member_limit, ip_limit, window):
     return limited
 
 
-# DECR only a count above zero, in one step on the server.
+# DECR only a count above zero, in one step on the server: DECR on a key that has expired would make it anew, at -1,
+# with no expiry.
 GIVE_BACK = "if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end return 0"
 
 
@@ -165,22 +166,24 @@ class RedisCounters:
         # Beside the cache's keys, under the same prefix, so two sites can share one Redis.
         self.prefix = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:"
 
-    def hit(self, key, window_ends):
-        pipe = self.client.pipeline()  # MULTI ... EXEC: both or neither
-        pipe.set(self.prefix + key, 0, nx=True, exat=window_ends)  # the expiry is set only when the key is new
+    def hit(self, key, expires, previous_key):
+        """Count one more in `key`; its count, and the count in `previous_key`, in one round trip."""
+        pipe = self.client.pipeline()  # MULTI ... EXEC: all or nothing
+        pipe.set(self.prefix + key, 0, nx=True, exat=expires)  # the expiry is set only when the key is new
         pipe.incr(self.prefix + key)
-        return pipe.execute()[1]
+        pipe.get(self.prefix + previous_key)
+        _, count, previous = pipe.execute()
+        return count, int(previous or 0)
 
-    def give_back(self, key, window_ends):
-        # Only a count that is still there: DECR on a key that has expired would make it anew, at -1, for good.
+    def give_back(self, key):
         self.client.eval(GIVE_BACK, 1, self.prefix + key)
         return 0
 
-    def count(self, key, window_ends):
-        return int(self.client.get(self.prefix + key) or 0)
+    def counts(self, *keys):
+        return tuple(int(count or 0) for count in self.client.mget([self.prefix + key for key in keys]))
 
-    def clear(self, key, window_ends):
-        return self.client.delete(self.prefix + key)
+    def clear(self, *keys):
+        return self.client.delete(*(self.prefix + key for key in keys))
 
 
 @functools.cache
@@ -188,12 +191,12 @@ def redis_counters(url):
     return RedisCounters(url)
 
 
-def _in_redis(operation, key, window_ends):
+def _in_redis(operation, *args):
     """Run the operation on the Redis counters; None when REDIS_URL isn't set or Redis didn't answer."""
     if not settings.REDIS_URL:
         return None
     try:
-        return getattr(redis_counters(settings.REDIS_URL), operation)(key, window_ends)
+        return getattr(redis_counters(settings.REDIS_URL), operation)(*args)
     except redis.RedisError as error:
         redis_logger.warning("Redis unreachable, rate limits counted in the database: %s", type(error).__name__)
         return None

@@ -30,7 +30,6 @@ from community.ratelimit import redis_counters
 from tests.test_accounts import signup_data
 
 LOGIN = reverse("community:login")
-OWN_REDIS_PORT = 6391
 
 
 def closed_port():
@@ -210,26 +209,34 @@ def test_no_request_waits_long_on_a_redis_that_never_answers(client, settings, r
     assert took < 3  # one timeout (0.5 s), then the cache gives up at once; seven seconds before it did
 
 
+def free_port():
+    """A port nothing listens on now: another suite on this machine may run a throwaway Redis of its own."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def own_redis(settings, redis_log):
-    """A throwaway redis-server of this test's own, on port 6391, never the shared one on 6379."""
+    """A throwaway redis-server of this test's own, on a port nobody else uses, never the shared one on 6379."""
     if not shutil.which("redis-server"):
         pytest.skip("needs redis-server (apt-get install -y redis-server)")
+    port = free_port()
     server = subprocess.Popen(
-        ["redis-server", "--port", str(OWN_REDIS_PORT), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
     )
     try:
         for _ in range(50):
             try:
-                socket.create_connection(("127.0.0.1", OWN_REDIS_PORT), timeout=0.2).close()
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
             except OSError:
                 time.sleep(0.1)
         time.sleep(0.2)
         if server.poll() is not None:  # it exits at once when the port is taken
-            pytest.fail(f"redis-server couldn't start on port {OWN_REDIS_PORT}: is another one there?")
-        use_redis(settings, f"redis://127.0.0.1:{OWN_REDIS_PORT}/0")
+            pytest.fail(f"redis-server couldn't start on port {port}: is another one there?")
+        use_redis(settings, f"redis://127.0.0.1:{port}/0")
         cache.clear()
         yield server
     finally:

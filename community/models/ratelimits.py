@@ -38,8 +38,8 @@ class RateLimitCounter(models.Model):
         return f"{self.key}: {self.count}"
 
     @classmethod
-    def hit(cls, key, expires_at):
-        """Count one more attempt and return the count so far, this attempt included.
+    def hit(cls, key, expires_at, previous_key):
+        """Count one more attempt; the count so far, this attempt included, and the count at `previous_key`.
 
         The row stays locked from the increment to the read, so parallel attempts each
         get their own number: with a limit of N, exactly N see a count of N or less.
@@ -53,11 +53,11 @@ class RateLimitCounter(models.Model):
                     created = True
                 except IntegrityError:  # another worker made the row first
                     cls.objects.filter(key=key).update(count=F("count") + 1)
-            count = cls.objects.values_list("count", flat=True).get(key=key)
+            count, previous = cls.counts_for(key, previous_key)
         if created:
             # A new window has begun for someone: a cheap moment to drop the windows that have ended.
             cls.objects.expired().delete()
-        return count
+        return count, previous
 
     @classmethod
     def give_back(cls, key):
@@ -65,5 +65,7 @@ class RateLimitCounter(models.Model):
         cls.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
     @classmethod
-    def count_for(cls, key):
-        return cls.objects.filter(key=key).values_list("count", flat=True).first() or 0
+    def counts_for(cls, *keys):
+        """The counts at these keys, in one query: 0 where there is no row."""
+        counts = dict(cls.objects.filter(key__in=keys).values_list("key", "count"))
+        return tuple(counts.get(key, 0) for key in keys)
