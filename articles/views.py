@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 from taggit.models import Tag
 
@@ -41,15 +42,26 @@ def paginate(request, queryset, *, counted_as):
     return page
 
 
+class FrontPage:
+    """The home page's first page: the featured article and the latest beside it, read only if the cards are
+    drawn (members get them from a fragment drawn once per list version)."""
+
+    def __init__(self, page):
+        self.page = page
+
+    @cached_property
+    def featured(self):
+        return Article.objects.featured()
+
+    @cached_property
+    def latest(self):
+        return [article for article in self.page.object_list if article != self.featured]
+
+
 @cache_for_readers(depends_on=LIST_PAGE, query=("page",))
 def home(request):
     page = paginate(request, Article.objects.published().for_cards(), counted_as=["home"])
-    context = {"page": page}
-    if page.number == 1:
-        featured = Article.objects.featured()
-        context["featured"] = featured
-        context["latest"] = [article for article in page.object_list if article != featured]
-    return render(request, "articles/home.html", context)
+    return render(request, "articles/home.html", {"page": page, "front": FrontPage(page)})
 
 
 @cache_for_readers(depends_on=ARTICLE_PAGE, query=("comments",))
