@@ -159,6 +159,13 @@ def make_comment(db):
 
 
 @pytest.fixture
+def trusted_member(member, make_article, make_comment):
+    """Maya, with an approved comment elsewhere, so her next comments publish at once."""
+    make_comment(make_article(headline="An older discussion"), member, body="My first comment, approved.")
+    return member
+
+
+@pytest.fixture
 def moderator(db):
     """Staff in the Moderators group: may view unpublished articles, not edit them."""
     return _user("morgan", is_staff=True, group="Moderators")

@@ -24,13 +24,6 @@ def article(make_article):
 
 
 @pytest.fixture
-def trusted(member, make_article, make_comment):
-    """Maya, with an approved comment elsewhere, so her next comments publish at once."""
-    make_comment(make_article(headline="An older discussion"), member, body="My first comment, approved.")
-    return member
-
-
-@pytest.fixture
 def busy_discussion(article, make_member, make_comment):
     """Eight members who commented and follow the discussion, and a thread with a reply."""
     members = [make_member() for _ in range(8)]
@@ -55,19 +48,19 @@ def post(client, article, body="Thank you for explaining this so clearly.", **da
 @pytest.mark.usefixtures("jobs_wait_in_the_queue", "busy_discussion")
 class TestPostingCost:
     def test_posting_a_comment_stays_within_its_query_budget(
-        self, client, trusted, article, django_assert_max_num_queries
+        self, client, trusted_member, article, django_assert_max_num_queries
     ):
-        client.force_login(trusted)
+        client.force_login(trusted_member)
         post(client, article, "A first comment, to start following.")
 
         with django_assert_max_num_queries(POSTING_QUERIES):
             response = post(client, article)
 
         assert response.status_code == 302
-        assert Comment.objects.filter(article=article, author=trusted).count() == 2
+        assert Comment.objects.filter(article=article, author=trusted_member).count() == 2
 
-    def test_a_reply_stays_within_the_same_budget(self, client, trusted, article, django_assert_max_num_queries):
-        client.force_login(trusted)
+    def test_a_reply_stays_within_the_same_budget(self, client, trusted_member, article, django_assert_max_num_queries):
+        client.force_login(trusted_member)
         post(client, article, "A first comment, to start following.")
         root = Comment.objects.filter(article=article, thread__isnull=True).first()
 
@@ -75,10 +68,10 @@ class TestPostingCost:
             response = post(client, article, "I agree with you.", parent=root.pk)
 
         assert response.status_code == 302
-        assert Comment.objects.get(article=article, author=trusted, body="I agree with you.").parent == root
+        assert Comment.objects.get(article=article, author=trusted_member, body="I agree with you.").parent == root
 
-    def test_the_rules_are_read_before_the_write_transaction_begins(self, client, trusted, article):
-        client.force_login(trusted)
+    def test_the_rules_are_read_before_the_write_transaction_begins(self, client, trusted_member, article):
+        client.force_login(trusted_member)
 
         with CaptureQueriesContext(connection) as queries:
             post(client, article)
@@ -102,20 +95,20 @@ class TestArticleThreadIndex:
     top-level comment on the site. The article's own index holds just the article's."""
 
     @pytest.mark.usefixtures("busy_discussion")
-    def test_the_duplicate_check_reads_the_articles_own_comments(self, trusted, article):
+    def test_the_duplicate_check_reads_the_articles_own_comments(self, trusted_member, article):
         from datetime import timedelta
 
         from django.utils import timezone
 
         recent = timezone.now() - timedelta(minutes=10)
         duplicate = Comment.objects.filter(
-            article=article, author=trusted, parent=None, thread=None, body="x", created_at__gte=recent
+            article=article, author=trusted_member, parent=None, thread=None, body="x", created_at__gte=recent
         )
 
         assert "comment_article_thread" in duplicate[:1].explain()
 
     @pytest.mark.usefixtures("busy_discussion")
-    def test_where_a_comment_lands_counts_from_the_articles_own_comments(self, trusted, article):
+    def test_where_a_comment_lands_counts_from_the_articles_own_comments(self, trusted_member, article):
         from django.db.models import Q
 
         root = Comment.objects.filter(article=article, thread__isnull=True).last()
@@ -123,6 +116,6 @@ class TestArticleThreadIndex:
             Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk),
             article_id=article.pk,
             thread__isnull=True,
-        ).visible_to(trusted)
+        ).visible_to(trusted_member)
 
         assert "comment_article_thread" in earlier.explain()

@@ -87,13 +87,6 @@ def article(make_article, make_comment, second_member):
     return article
 
 
-@pytest.fixture
-def trusted_member(member, make_article, make_comment):
-    """Maya, with an approved comment elsewhere, so her next comments publish at once."""
-    make_comment(make_article(headline="An older discussion"), member, body="My first comment, approved.")
-    return member
-
-
 def sign_up(n, name="rosa"):
     data = signup_data(email=f"{name}{n}@example.org", display_name=f"{name.capitalize()} {n}")
     return Client().post(reverse("community:signup"), data).status_code

@@ -32,10 +32,9 @@ def article(make_article):
 
 
 @pytest.fixture
-def trusted(member, make_article, make_comment):
-    """Maya, with an approved comment elsewhere, so her next comments publish at once unless something holds them."""
-    make_comment(make_article(headline="An older discussion"), member, body="My first comment, approved.")
-    return member
+def trusted(trusted_member):
+    """Maya, whose next comments publish at once unless something holds them."""
+    return trusted_member
 
 
 @pytest.fixture
