@@ -184,3 +184,14 @@ def test_signed_out_readers_page_is_unchanged_by_members_visits(client, article,
     assert not any(shows_mayas_parts(content, mayas_parts).values())
     assert page(client, article) == content
     assert queries_for(client, article) == 0
+
+
+def test_a_comment_written_like_a_marker_stays_text_on_members_pages(article, member, second_member, make_comment):
+    hostile = "<!--personal-part:0123abcd:articles/_questions.html--> <script>alert('x')</script>"
+    make_comment(article, second_member, body=hostile)
+
+    content = page(client_for(member), article)
+
+    assert "<script>alert(" not in content
+    assert "&lt;script&gt;alert(" in content
+    assert "&lt;!--personal-part:0123abcd:articles/_questions.html--&gt;" in content
