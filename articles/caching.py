@@ -46,6 +46,7 @@ import hashlib
 import re
 import time
 import uuid
+import weakref
 from contextlib import nullcontext
 from functools import partial, wraps
 
@@ -212,7 +213,8 @@ def move_versions(names):
 def forget_worker_state():
     """Drop what this worker keeps in memory (its versions and what it computed for them): for tests."""
     worker_versions.forget()
-    memo.clear()
+    for kept in VersionMemo.every_memo:
+        kept.clear()
     page_memory.clear()
     readers_pages.clear()
     QuickToGiveUpConnection.unanswered_until.clear()
@@ -225,12 +227,15 @@ class VersionMemo:
     stale, and holding the objects in memory saves the cache round trip as well as the queries.
     At most ``limit`` values are held (all are dropped when it is reached: stale ones are never asked
     for again), none for longer than the page cache keeps a page, so what depends on the clock (a
-    scheduled article going live) shows as soon.
+    scheduled article going live) shows as soon, or for ``seconds`` if given.
     """
 
-    def __init__(self, limit=500):
-        self.limit = limit
+    every_memo = weakref.WeakSet()  # for forget_worker_state
+
+    def __init__(self, limit=500, seconds=None):
+        self.limit, self.seconds = limit, seconds
         self.clear()
+        VersionMemo.every_memo.add(self)
 
     def get(self, versions, key, compute):
         now = time.monotonic()
@@ -240,7 +245,7 @@ class VersionMemo:
         value = compute()
         if len(self.entries) >= self.limit:
             self.entries.clear()
-        self.entries[(versions, key)] = (value, now + settings.PAGE_CACHE_SECONDS)
+        self.entries[(versions, key)] = (value, now + (self.seconds or settings.PAGE_CACHE_SECONDS))
         return value
 
     def clear(self):

@@ -21,7 +21,8 @@ import secrets
 from django.contrib.auth.context_processors import PermWrapper
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.template.context import make_context
+from django.template.loader import get_template, render_to_string
 
 from .caching import for_this_page
 
@@ -70,9 +71,20 @@ def shares_its_page(request):
 def render_with_personal_parts(request, template_name, context, key):
     """The page as ``render()`` would draw it for this member, from a copy shared by every member."""
     pieces = for_this_page(request, ("shared-page", *key), lambda: draw_shared_copy(request, template_name, context))
-    return HttpResponse(
-        "".join(piece if n % 2 == 0 else render_to_string(piece, context, request) for n, piece in enumerate(pieces))
-    )
+    page = get_template(template_name).template
+    # One context for all the parts, as the whole page would have: its processors run (and the member's
+    # CSRF token is masked) once, not once a part.
+    request_context = make_context(context, request, autoescape=page.engine.autoescape)
+    with request_context.render_context.push_state(page), request_context.bind_template(page):
+        return HttpResponse(
+            "".join(piece if n % 2 == 0 else draw_part(piece, request_context) for n, piece in enumerate(pieces))
+        )
+
+
+def draw_part(template_name, context):
+    """A personal part, drawn in the page's context as ``{% include %}`` would."""
+    with context.push():
+        return context.template.engine.get_template(template_name).render(context)
 
 
 def draw_shared_copy(request, template_name, context):

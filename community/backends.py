@@ -20,5 +20,8 @@ class EmailBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in member with their profile, in the one query every page makes anyway."""
         User = get_user_model()
-        user = User._default_manager.select_related("profile").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.select_related("profile").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

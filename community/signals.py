@@ -1,4 +1,4 @@
-"""What the site remembers about a member when they log in, and their record when an article goes."""
+"""What the site remembers about a member when they log in, and their record and unread count when an article goes."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, pre_delete
@@ -6,7 +6,8 @@ from django.dispatch import receiver
 
 from articles.models import Article
 
-from .models import Comment, Profile
+from .models import Comment, Notification, Profile
+from .models.own_parts import own_parts_changed_where
 
 MODERATOR_LINK = "show_moderation_link"
 
@@ -29,6 +30,8 @@ def note_commenters(sender, instance, **kwargs):
     instance._commenters = set(
         Comment.objects.filter(article=instance, author__isnull=False).values_list("author", flat=True)
     )
+    # Their notifications about it go too: the unread counts of those who hadn't read them move.
+    own_parts_changed_where(Notification.objects.filter(article=instance).unread().values("recipient"))
 
 
 @receiver(post_delete, sender=Article)

@@ -3,6 +3,10 @@
 Maya, the first member, has a held comment (with its edit link), a saved question and follows the
 discussion; Sam, the second, has none of these. Whichever of them loads the page first, neither ever
 sees the other's parts, and each page's CSRF tokens are its own member's.
+
+What a member's parts read of their own state (their saved questions, follows, unread notifications and
+whether the thread holds anything of theirs) is kept by each worker for their own parts version
+(community.models.own_parts): whatever they or others do that changes it shows on their next load.
 """
 
 import re
@@ -14,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from community.models import Comment, Follow, SavedQuestion
+from community.models import Comment, Follow, Notification, SavedQuestion
 
 HELD_BODY = "Maya's held comment, for the moderators only."
 
@@ -195,3 +199,98 @@ def test_a_comment_written_like_a_marker_stays_text_on_members_pages(article, me
     assert "<script>alert(" not in content
     assert "&lt;script&gt;alert(" in content
     assert "&lt;!--personal-part:0123abcd:articles/_questions.html--&gt;" in content
+
+
+def unread_shown(content):
+    """The unread count in the header, 0 when none is shown."""
+    found = re.search(r'class="notifications-link__count">(\d+)<', content)
+    return int(found.group(1)) if found else 0
+
+
+def test_a_members_page_costs_the_session_and_the_member_while_their_parts_stay(
+    article, mayas_parts, second_member, django_assert_max_num_queries
+):
+    sam = client_for(second_member)
+    page(sam, article)
+
+    reset_queries()
+    with django_assert_max_num_queries(2):
+        content = page(sam, article)
+
+    assert "Follow this discussion" in content
+    assert not any(shows_mayas_parts(content, mayas_parts).values())
+
+
+def test_a_question_saved_or_removed_shows_on_the_next_load(article, member, second_member):
+    maya, sam = client_for(member), client_for(second_member)
+    question = article.questions.first()
+    assert "Saved to <a" not in page(maya, article) + page(sam, article)
+
+    maya.post(reverse("community:save_question", args=[question.pk]))
+    assert page(maya, article).count("Saved to <a") == 1
+    assert "Saved to <a" not in page(sam, article)
+
+    maya.post(reverse("community:remove_question", args=[SavedQuestion.objects.get(user=member).pk]))
+    assert "Saved to <a" not in page(maya, article)
+
+
+def test_following_or_not_shows_on_the_next_load(article, member, second_member):
+    maya, sam = client_for(member), client_for(second_member)
+    assert "Follow this discussion" in page(maya, article)
+
+    maya.post(reverse("community:follow_discussion", args=[article.slug]), {"action": "follow"})
+    assert "You're following this discussion" in page(maya, article)
+    assert "You're following this discussion" not in page(sam, article)
+
+    maya.post(reverse("community:follow_discussion", args=[article.slug]), {"action": "unfollow"})
+    assert "Follow this discussion" in page(maya, article)
+
+
+def test_notifications_show_in_the_count_on_the_next_load_and_go_when_read(article, member, second_member, moderator):
+    maya, sam = client_for(member), client_for(second_member)
+    Follow.start(member, article)
+    assert unread_shown(page(maya, article)) == unread_shown(page(sam, article)) == 0
+
+    sam.post(reverse("community:post_comment", args=[article.slug]), {"body": "My first comment, held."})
+    held = Comment.objects.get(author=second_member)
+    assert held.status == Comment.Status.PENDING
+    assert "My first comment, held." in page(sam, article)  # with the message about it
+    assert "My first comment, held." in page(sam, article)  # and once it is read
+    held.approve(by=moderator)  # Maya is told of a new comment she follows; Sam that his is published
+
+    assert unread_shown(page(maya, article)) == 1
+    assert unread_shown(page(sam, article)) == 1
+    maya.post(reverse("community:mark_notifications_read"))
+    assert unread_shown(page(maya, article)) == 0
+    assert unread_shown(page(sam, article)) == 1
+
+    held.refresh_from_db()
+    held.remove(by=moderator, reason="Off topic")  # Sam is told; what Maya was told of is taken back
+    assert unread_shown(page(sam, article)) == 2
+    Notification.objects.filter(recipient=second_member).mark_read()
+    assert unread_shown(page(sam, article)) == 0
+
+
+def test_a_notice_taken_back_leaves_the_count_on_the_next_load(article, member, second_member, moderator):
+    maya = client_for(member)
+    Follow.start(member, article)
+    comment, _ = Comment.post(article=article, author=second_member, body="A first comment, held for review.")
+    comment.approve(by=moderator)
+    assert unread_shown(page(maya, article)) == 1
+
+    comment.refresh_from_db()
+    comment.remove(by=moderator, reason="Off topic")
+
+    assert unread_shown(page(maya, article)) == 0
+
+
+def test_a_report_shows_on_the_next_load(article, member, second_member, make_comment):
+    comment = make_comment(article, second_member, body="A comment Maya finds unkind.")
+    maya = client_for(member)
+    assert "comment__reported" not in page(maya, article)
+
+    maya.post(reverse("community:report_comment", args=[comment.pk]), {"reason": "abuse"})
+
+    assert "comment__reported" in page(maya, article)  # with the message that thanks her, in the comment
+    assert "comment__reported" in page(maya, article)  # and once it is read
+    assert "comment__reported" not in page(client_for(second_member), article)

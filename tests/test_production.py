@@ -295,12 +295,16 @@ class TestMemberPages:
 
         with CaptureQueriesContext(connection) as captured:
             response = second.get(article.get_absolute_url())
+        with CaptureQueriesContext(connection) as again:
+            second.get(article.get_absolute_url())
 
         assert response.status_code == 200
         tables = " ".join(q["sql"] for q in captured.captured_queries)
-        # The session, the member with their profile, which of the questions they saved, whether
-        # this thread holds anything of theirs, their unread notifications and whether they follow it.
-        assert len(captured.captured_queries) == 6, tables
+        # The session, the member with their profile, their own parts (community.models.own_parts): their
+        # unread notifications, the questions they saved with the discussions they follow, whether this
+        # thread holds anything of theirs. Then only the session and the member, while their parts stay.
+        assert len(captured.captured_queries) == 5, tables
+        assert len(again.captured_queries) == 2, [q["sql"] for q in again.captured_queries]
         for shared in ("articles_article", "articles_section", "articles_topic", "auth_permission"):
             assert shared not in tables
 

@@ -14,7 +14,7 @@ marker the copy is cut at; elsewhere it is a plain ``{% include %}``.
 from django import template
 
 from articles.caching import for_this_page
-from articles.shared_pages import SHARED_COPY
+from articles.shared_pages import SHARED_COPY, draw_part
 
 register = template.Library()
 
@@ -55,5 +55,4 @@ class PersonalPartNode(template.Node):
         shared_copy = context.get(SHARED_COPY)
         if shared_copy is not None:
             return shared_copy.marker(name)
-        with context.push():
-            return context.template.engine.get_template(name).render(context)
+        return draw_part(name, context)

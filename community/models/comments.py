@@ -25,6 +25,7 @@ from ..notifications import notify_decision, notify_reply
 from .comment_queries import RECORD_FIELDS, CommentQuerySet, urgent_first
 from .follows import Notification
 from .moderation import CommunitySettings, ModerationLog, ModerationWord
+from .own_parts import own_parts_changed
 from .reports import Report
 from .safeguarding import alert_moderators, is_urgent
 
@@ -59,7 +60,11 @@ def count_links(text):
 
 
 def move_author_record(author_id, *, was, now):
-    """Count an author's comment that went from status ``was`` to ``now`` (None: not there) on their profile."""
+    """Count an author's comment that went from status ``was`` to ``now`` (None: not there) on their profile.
+
+    A new comment (``was`` None) moves the author's own parts too (community.models.own_parts): the thread
+    holds something of theirs now, drawn for them alone. One UPDATE either way.
+    """
     from .members import Profile  # members.py imports this module
 
     changes = {}
@@ -67,6 +72,8 @@ def move_author_record(author_id, *, was, now):
         changes[RECORD_FIELDS[was]] = Greatest(F(RECORD_FIELDS[was]) - 1, Value(0))
     if now in RECORD_FIELDS:
         changes[RECORD_FIELDS[now]] = F(RECORD_FIELDS[now]) + 1
+    if was is None and now is not None:
+        changes["own_parts_version"] = F("own_parts_version") + 1
     if author_id and was != now and changes:
         Profile.objects.filter(user_id=author_id).update(**changes)
 
@@ -291,7 +298,7 @@ class Comment(models.Model):
     @transaction.atomic
     def delete_by_author(self):
         """Gone if nobody replied; otherwise a "deleted" marker keeps the thread readable."""
-        Notification.objects.filter(comment=self).delete()  # a marker is nothing to be told of
+        Notification.objects.filter(comment=self).take_back()  # a marker is nothing to be told of
         if self.replies.exists():
             self.body = ""
             self.deleted_at = timezone.now()
@@ -348,6 +355,7 @@ class Comment(models.Model):
         # Locking the comment makes reports on it take turns, so two at the same moment both count.
         self.status = Comment.objects.select_for_update().values_list("status", flat=True).get(pk=self.pk)
         report = Report.objects.create(comment=self, reporter=by, reason=reason, note=note)
+        own_parts_changed(by.pk)  # their report puts the thread among those drawn for them alone
         threshold = CommunitySettings.load().report_threshold
         reporters = self.reports.counted().values("reporter").distinct().count()
         if self.status == self.Status.APPROVED and not self.is_deleted:

@@ -9,19 +9,24 @@ chose so also get an email, from a job, at most one a day per discussion.
 A moderator's decision on a comment becomes a notification for its author.
 
 Neither follows nor notifications are anything readers see: they never move
-a cache version, and no cached page holds them. The unread count in
-the header is one query on the (recipient, read_at) index.
+a cache version, and no cached page holds them. They are the member's own
+parts of a page (the Follow button, the unread count in the header), so
+whatever changes them moves the members' ``own_parts_version``
+(community.models.own_parts): a follow started or stopped, a notification
+made, read or taken back.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+
+from .own_parts import own_parts_changed, own_parts_changed_where
 
 FOLLOW_EMAIL_INTERVAL = timedelta(days=1)
 NOTIFICATIONS_PER_PAGE = 20
@@ -50,15 +55,17 @@ class Follow(models.Model):
     @classmethod
     def start(cls, member, article):
         """Follow, if not already. Returns True when this call started it."""
-        return cls.objects.get_or_create(member=member, article=article)[1]
+        started = cls.objects.get_or_create(member=member, article=article)[1]
+        if started:
+            own_parts_changed(member.pk)
+        return started
 
     @classmethod
     def stop(cls, member, article):
-        return cls.objects.filter(member=member, article=article).delete()[0] > 0
-
-    @classmethod
-    def is_following(cls, member, article):
-        return member.is_authenticated and cls.objects.filter(member=member, article=article).exists()
+        stopped = cls.objects.filter(member=member, article=article).delete()[0] > 0
+        if stopped:
+            own_parts_changed(member.pk)
+        return stopped
 
     @classmethod
     def claim_email(cls, pk, now=None):
@@ -83,8 +90,18 @@ class NotificationQuerySet(models.QuerySet):
         """Newest first, with what each line shows, in one query."""
         return self.select_related("article", "comment__author__profile").order_by("-created_at", "-id")
 
+    # Each moves the unread count of the members concerned, found before the change and moved with it in one
+    # transaction: a page drawn between the two would otherwise keep the old count under the new version.
+    @transaction.atomic
     def mark_read(self):
+        own_parts_changed_where(self.unread().values("recipient"))
         return self.unread().update(read_at=timezone.now())
+
+    @transaction.atomic
+    def take_back(self):
+        """Delete these notifications: what they were about is gone, or is nothing to be told of."""
+        own_parts_changed_where(self.unread().values("recipient"))
+        return self.delete()
 
 
 class Notification(models.Model):
@@ -162,6 +179,8 @@ class Notification(models.Model):
         for notification in new:
             notification.article_id = comment.article_id
         cls.objects.bulk_create(new)
+        if new:  # a discussion may have thousands of followers: they are found by the query, not listed in it
+            own_parts_changed_where(cls.objects.filter(comment=comment).values("recipient"))
         email_followers.enqueue(comment_id=comment.pk)
 
     @classmethod
@@ -171,7 +190,7 @@ class Notification(models.Model):
         A removed comment's replies and new-comment notices go: they would lead to nothing.
         """
         if comment.status == comment.Status.REMOVED:
-            cls.objects.filter(comment=comment, kind__in=[cls.Kind.REPLY, cls.Kind.NEW_COMMENT]).delete()
+            cls.objects.filter(comment=comment, kind__in=[cls.Kind.REPLY, cls.Kind.NEW_COMMENT]).take_back()
         if comment.author_id is None or comment.author_id == getattr(by, "pk", None):
             return
         approved = comment.status == comment.Status.APPROVED
@@ -181,3 +200,4 @@ class Notification(models.Model):
             comment=comment,
             article_id=comment.article_id,
         )
+        own_parts_changed(comment.author_id)

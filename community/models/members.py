@@ -84,6 +84,9 @@ class Profile(models.Model):
     # posted and decided (community.models.comments.move_author_record), so the queue counts nothing.
     approved_comment_count = models.PositiveIntegerField(default=0, editable=False)
     removed_comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Moved on by whatever changes what only this member sees on a page (community.models.own_parts), so each
+    # worker keeps what it read of that for as long as this stays: it comes with the member, read on every page.
+    own_parts_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["display_name"]
@@ -99,6 +102,14 @@ class Profile(models.Model):
         return self.display_name
 
     def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None and not self._state.adding:
+            # Never write back the version read with the profile: a change to the member's own parts made
+            # meanwhile would be undone, and a worker could serve what it kept for the old version again.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "own_parts_version"
+            ]
         fields = kwargs.get("update_fields")
         renamed = (
             self.pk is not None
@@ -330,7 +341,7 @@ class Profile(models.Model):
         too, with any signed up for with their address.
         """
         self.scrub_notes_about_member()
-        Notification.objects.filter(comment__author=self.user).delete()
+        Notification.objects.filter(comment__author=self.user).take_back()
         forget_emails_to([address for address in (self.user.email, self.pending_email) if address])
         self.topic_update_subscriptions().delete()
         for comment in self.user.comments.order_by("-created_at", "-id"):

@@ -10,7 +10,8 @@ lists answer to the same methods, so views never ask which one they hold.
 A list is only ever found through ``request.user`` or ``request.session``:
 no address carries an owner, and an item id from anyone else's list is simply
 not found. Nothing here is shown to other people, so nothing here clears the
-cached pages.
+cached pages; what a member saves or removes moves their own parts of the
+page instead (the "Saved" marks, community.models.own_parts).
 """
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article, Question
+
+from .own_parts import own_parts_changed
 
 MAX_QUESTIONS = 50
 OWN_QUESTION_MAX_LENGTH = 300
@@ -161,10 +164,13 @@ class MemberQuestions:
                 SavedQuestion.objects.create(user=self.user, position=0 if last is None else last + 1, **fields)
         except IntegrityError:  # saved a moment ago, from another tab
             raise AlreadySaved from None
+        own_parts_changed(self.user.pk)
 
     def remove(self, item_id):
         """Remove one of the member's items. False if the member has no such item."""
         deleted, _ = self.user.saved_questions.filter(pk=item_id).delete()
+        if deleted:
+            own_parts_changed(self.user.pk)
         return bool(deleted)
 
     @transaction.atomic
@@ -202,6 +208,8 @@ class MemberQuestions:
                 if item.is_own:
                     own.add(same_text(item.text))
             SavedQuestion.objects.bulk_create(new)
+            if new:
+                own_parts_changed(self.user.pk)
         return len(new)
 
 

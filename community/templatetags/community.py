@@ -23,7 +23,6 @@ holds them is always drawn afresh for them, never cached or shared.
 
 from django import template
 from django.core.cache import cache
-from django.db.models import Q
 from django.template.loader import render_to_string
 
 from articles.caching import (
@@ -38,7 +37,8 @@ from articles.models import Topic
 
 from ..forms.comments import CommentForm
 from ..forms.moderation import DecisionForm
-from ..models import Comment, CommunitySettings, Follow, Report
+from ..models import Comment, CommunitySettings, Report
+from ..models.own_parts import own_parts, takes_part_in
 from ..two_factor import awaits_second_factor
 from ..views.comments import COMMENTS_PER_PAGE, LANDING_TAG, why_member_cannot_post
 from ..views.moderation import MODERATE
@@ -62,7 +62,7 @@ def discussion(context, article):
         "user": user,
         "request": request,
         "cannot_post": cannot_post,
-        "following": Follow.is_following(user, article),
+        "following": user.is_authenticated and article.pk in own_parts(request).followed_article_ids,
         "form_html": new_comment_fields(request) if user.is_authenticated and not cannot_post else "",
         "csrf_token": context.get("csrf_token"),
     }
@@ -123,9 +123,7 @@ def thread_html(request, article, landed=None):
     number = request.GET.get("comments", "1")[:10]
     if moderates_here(user):
         return render_thread(article, user, number, personal=True, moderating_request=request)
-    personal = user.is_authenticated and (
-        bool(landed) or Comment.objects.filter(Q(author=user) | Q(reports__reporter=user), article=article).exists()
-    )
+    personal = user.is_authenticated and (bool(landed) or takes_part_in(request, article))
     if personal:
         return render_thread(article, user, number, personal=True, landed=landed)
     viewer = "member" if user.is_authenticated else "reader"

@@ -5,9 +5,11 @@ The "Save to My questions" controls on an article page (templates/articles/_ques
 Readers with no session cookie are served the whole page from the cache, so
 their control is a plain link to a page with the form (a CSRF token would stop
 the page being cached). Members and readers with a session get a button, or
-"Saved" for questions already in their list: one query for the whole page. The
+"Saved" for questions already in their list: one query for the whole page at most. The
 buttons share one form, placed once before the list, through their ``form`` and
 ``formaction`` attributes, so the page carries one CSRF token, not one per question.
+A member's saved questions are one of their own parts (community.models.own_parts), read
+once per worker until they save or remove one.
 
 The controls are the visitor's own: on the page members share, they are drawn
 for each request ({% personal_part %}, articles/shared_pages.py).
@@ -19,6 +21,7 @@ from django.urls import reverse
 
 from articles.caching import for_this_page
 
+from ..models.own_parts import own_parts
 from ..models.questions import questions_for
 
 register = template.Library()
@@ -51,7 +54,7 @@ def gets_buttons(context):
 
 
 def saved_question_ids(request):
-    """The ids of the questions in the visitor's list, looked up once per page, not once per question."""
-    if not hasattr(request, "_saved_question_ids"):
-        request._saved_question_ids = questions_for(request).saved_question_ids()
-    return request._saved_question_ids
+    """The ids of the questions in the visitor's list: the member's own parts, or the session's list."""
+    if request.user.is_authenticated:
+        return own_parts(request).saved_question_ids
+    return questions_for(request).saved_question_ids()

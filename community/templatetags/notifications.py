@@ -2,13 +2,13 @@
 The header's link to a member's notifications, with how many are unread.
 
 Only ever on pages drawn for a signed-in member: signed-out readers' cached
-pages never carry it. The count is one query (``Notification.unread_count``),
-made once per request however often the tag is used.
+pages never carry it. The count is one of the member's own parts
+(community.models.own_parts): counted once per worker until it changes.
 """
 
 from django import template
 
-from ..models import Notification
+from ..models.own_parts import own_parts
 
 register = template.Library()
 
@@ -19,6 +19,4 @@ def unread_notifications(context):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = Notification.unread_count(user)
-    return request._unread_notifications
+    return own_parts(request).unread_notifications
