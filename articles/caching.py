@@ -104,13 +104,17 @@ def site_changed():
 def versions_changed(*names):
     """Move these versions on at once, and again when the transaction commits.
 
-    The database cache writes in the change's own transaction, where a move shows nobody before the commit:
-    it moves them once, at the commit, which keeps the writer's transaction (on SQLite, the one writer lock) short.
+    The database cache writes in the change's own transaction: the move shows when the change does, and no
+    sooner, so it is made once, there. On SQLite a transaction of its own at the commit would be one more turn
+    of the one writer lock. This worker trusts the new versions once they are committed.
     """
     if not names:
         return
-    if not (in_database_cache() and transaction.get_connection().in_atomic_block):
-        move_versions(names)
+    if in_database_cache() and transaction.get_connection().in_atomic_block:
+        moved = move_versions(names, remember=False)
+        transaction.on_commit(partial(worker_versions.remember, moved))
+        return
+    move_versions(names)
     transaction.on_commit(partial(move_versions, names))
 
 
@@ -192,10 +196,11 @@ def unshared_version():
     return f"unshared-{uuid.uuid4().hex}"
 
 
-def move_versions(names):
+def move_versions(names, *, remember=True):
     """Move each version on by one from the shared value (never this worker's copy, which may be behind).
 
-    It is set, not incremented, so that no cache backend gives it an expiry.
+    It is set, not incremented, so that no cache backend gives it an expiry. ``remember=False``: this worker
+    goes on with the versions it had (the move is in a transaction yet to commit).
     """
     shared = shared_versions(names)
     if shared is None:  # the shared cache is away: this worker stops using what it drew before the change
@@ -206,7 +211,8 @@ def move_versions(names):
         # The database cache writes each key in a transaction of its own: one for them all instead.
         with transaction.atomic() if in_database_cache() else nullcontext():
             cache.set_many({f"version:{name}": value for name, value in moved.items()}, timeout=None)
-    worker_versions.remember(moved)
+    if remember:
+        worker_versions.remember(moved)
     return moved
 
 

@@ -141,9 +141,9 @@ def any_limited(request, scope, *, member_limit, ip_limit, window):
     """Count an attempt against both the member (if logged in) and the IP address.
 
     Counted in the database (no REDIS_URL), the two counts share one transaction: on SQLite, one turn of its
-    single writer lock instead of two.
+    single writer lock instead of two; the caller's, if it is in one (a comment counts and is saved in one turn).
     """
-    with nullcontext() if settings.REDIS_URL else transaction.atomic():
+    with nullcontext() if settings.REDIS_URL else transaction.atomic(savepoint=False):
         limited = is_limited(f"{scope}:ip", client_ip(request), limit=ip_limit, window=window)
         if request.user.is_authenticated:
             limited = is_limited(f"{scope}:member", request.user.pk, limit=member_limit, window=window) or limited

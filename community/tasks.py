@@ -89,11 +89,20 @@ def forget_emails_to(addresses):
 
 @task()
 def email_followers(*, comment_id):
-    """Email the followers of a discussion that has a new comment: one job per comment, one email per follower.
+    """Tell the people a newly published comment concerns: a notice on the site for the member replied to and
+    each follower of the discussion, then an email to the followers who want one. One job per comment.
 
-    Run as a job because a discussion may have many followers: the request that published the comment
-    only enqueues this. Each email is a job of its own (``send_email``), with its own retries.
+    Run as a job because a discussion may have many followers: the request that published the comment only
+    enqueues this, in its own transaction. Each email is a job of its own (``send_email``), with its own retries.
     """
+    from django.db import transaction
+
+    from .models import Comment, Notification
     from .notifications import notify_followers
 
-    return notify_followers(comment_id)
+    with transaction.atomic():
+        comment = Comment.objects.select_related("parent").filter(pk=comment_id).first()
+        if comment is None or comment.status != Comment.Status.APPROVED or comment.is_deleted:
+            return 0
+        Notification.tell_about(comment)
+        return notify_followers(comment_id)

@@ -23,6 +23,7 @@ from articles import caching
 from articles.evidence import EvidenceStage
 from articles.models import Article, Contributor, Question, ReviewAnswer, Section, StudyFacts, Topic
 from community.models import Comment, Profile, refresh_comment_count
+from community.templatetags.community import comment_memo
 from tests import browsing
 
 PASSWORD = "a-long-test-password"
@@ -60,6 +61,7 @@ def fresh_cache(settings):
     cache.clear()
     # Rolled-back rows leave ids and versions to be used again: forget what this worker kept.
     caching.forget_worker_state()
+    comment_memo.clear()
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,11 @@ stored under its new versions: that is how these tests tell them apart.
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles import caching
 from articles.models import Article, GlossaryTerm, SiteSettings
 from community.models import Comment
 
@@ -283,3 +285,39 @@ def test_the_pages_own_parameters_are_kept(articles):
     warm(  # warm() asserts the second visit is served from the cache
         "/search/?q=iron infusion", "/tags/diet/?stage=early-trial", "/?page=1"
     )
+
+
+@pytest.mark.django_db
+class TestVersionsInTheDatabaseCache:
+    """With the cache a table in the site's database, a change moves its versions in its own transaction: they
+    move when it commits (on SQLite, one turn of the writer lock for both), and not at all when it rolls back."""
+
+    @pytest.fixture(autouse=True)
+    def database_cache(self, settings):
+        from django.core.management import call_command
+
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+        }
+        call_command("createcachetable")
+        cache.clear()
+        caching.forget_worker_state()
+
+    def test_a_change_moves_them_once_when_it_commits(self, django_capture_on_commit_callbacks):
+        (before,) = caching.current_versions([caching.DISCUSSIONS])
+
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            caching.discussion_changed("some-article")
+            assert caching.current_versions([caching.DISCUSSIONS]) == [before]  # this worker: not yet
+
+        assert caching.current_versions([caching.DISCUSSIONS]) == [before + 1] == [cache.get("version:discussions")]
+
+    def test_a_change_rolled_back_moves_nothing(self, django_capture_on_commit_callbacks):
+        (before,) = caching.current_versions([caching.DISCUSSIONS])
+
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+            caching.discussion_changed("some-article")
+            raise RuntimeError("the change failed")
+
+        assert cache.get("version:discussions") == before
+        assert caching.current_versions([caching.DISCUSSIONS]) == [before]

@@ -72,7 +72,7 @@ class TestPosting:
         assert comment.hold_reason == ""
         assert comment.parent is None and comment.thread is None
         assert response.status_code == 302
-        assert response.url == f"/articles/gut-bacteria-remission/#comment-{comment.pk}"
+        assert response.url == f"/articles/gut-bacteria-remission/?posted={comment.pk}#comment-{comment.pk}"
         article.refresh_from_db()
         assert article.comment_count == 1
 
@@ -230,7 +230,7 @@ class TestPosting:
         second = post(as_trusted, article, "Double-clicked by accident.")
 
         comment = Comment.objects.get(article=article)
-        assert first.url == second.url == f"/articles/gut-bacteria-remission/#comment-{comment.pk}"
+        assert first.url == second.url == f"/articles/gut-bacteria-remission/?posted={comment.pk}#comment-{comment.pk}"
         article.refresh_from_db()
         assert article.comment_count == 1
 
@@ -360,7 +360,7 @@ class TestReplying:
         assert reply.thread == root
         assert reply.article == article
         assert reply.status == Comment.Status.APPROVED
-        assert response.url == f"/articles/gut-bacteria-remission/#comment-{reply.pk}"
+        assert response.url == f"/articles/gut-bacteria-remission/?posted={reply.pk}#comment-{reply.pk}"
 
     def test_a_reply_to_a_reply_stays_in_the_first_comments_thread(
         self, as_trusted, second_member, third_member, article, make_comment

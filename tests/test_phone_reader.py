@@ -19,6 +19,7 @@ from django.core.management import call_command
 from articles.caching import SITE, article_version, version_tag
 from articles.models import Article
 from community.models import Comment
+from community.views.comments import COMMENTS_PER_PAGE
 
 STOMP2 = "/articles/stem-cell-therapy-perianal-fistulas-stomp2/"
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -211,17 +212,32 @@ class TestMessagesWhereTheReaderLands:
         assert top_messages(content) == ["Comments are closed on this article."]
         assert landed_comment(content) is None
 
-    def test_a_message_for_a_comment_not_on_the_page_shows_above_the_thread(self, client, member, article):
+    def test_a_message_for_a_comment_not_on_the_page_shows_above_the_thread(
+        self, client, member, second_member, article, make_comment
+    ):
+        for n in range(COMMENTS_PER_PAGE):
+            make_comment(article, second_member, body=f"Comment {n}")
         client.force_login(member)
-        client.post(f"/articles/{article.slug}/comments/", {"body": "Thank you for explaining this so clearly."})
-        Comment.objects.filter(author=member).delete()  # gone between the redirect and the page
+        response = client.post(f"/articles/{article.slug}/comments/", {"body": "Thank you for explaining this."})
+        assert "comments=2" in response.url  # the new comment is on the second page
 
-        content = client.get(article.get_absolute_url()).content.decode()
+        content = client.get(response.url.replace("comments=2&", "")).content.decode()  # the first, with ?posted=
 
         discussion = content[content.index('id="discussion"') :]
         assert re.search(
             r'<div class="messages" role="status"><p class="message[^"]*">Thank you: your comment', discussion
         )
+
+    def test_the_address_tells_only_its_author_of_a_comment_posted(self, client, member, second_member, article):
+        client.force_login(member)
+        landing = client.post(f"/articles/{article.slug}/comments/", {"body": "Thank you for explaining this."}).url
+        assert "?posted=" in landing
+
+        client.force_login(second_member)
+        content = client.get(landing).content.decode()
+
+        assert landed_comment(content) is None
+        assert "Just posted" not in content and "Thank you: your comment" not in content
 
     def test_neither_is_ever_in_a_shared_or_cached_thread(self, client, member, third_member, article, sams_comment):
         client.force_login(member)

@@ -1,6 +1,7 @@
 """Forms for writing, editing and reporting comments. Every rule about input lives here."""
 
 from django import forms
+from django.utils.functional import cached_property
 
 from ..models import Comment, CommunitySettings, ModerationWord, Report, clean_body
 from . import HoneypotMixin
@@ -15,11 +16,16 @@ class CommentBodyMixin(forms.Form):
         error_messages={"required": "Write your comment before posting it."},
     )
 
+    @cached_property
+    def rules(self):
+        """The community's settings, read once: for the length here, and for the view to hold the comment by."""
+        return CommunitySettings.load()
+
     def clean_body(self):
         body = clean_body(self.cleaned_data["body"])
         if not body:
             raise forms.ValidationError("Write your comment before posting it.", code="empty")
-        limit = CommunitySettings.load().max_comment_length
+        limit = self.rules.max_comment_length
         if len(body) > limit:
             raise forms.ValidationError(
                 f"Comments can be up to {limit:,} characters long. Yours is {len(body):,}: please shorten it.",

@@ -216,15 +216,16 @@ class Comment(models.Model):
         return self.status == self.Status.PENDING and self.hold_reason == self.HoldReason.URGENT
 
     @classmethod
-    def hold_reason_for(cls, author, body, *, new=True):
+    def hold_reason_for(cls, author, body, *, new=True, rules=None):
         """Why a comment should wait for a moderator, or "" to show it at once. Edits skip the new-member rule.
 
         A phrase on the safeguarding list comes first, whatever else applies: it decides how soon
-        a moderator reads the comment, and what its author is shown.
+        a moderator reads the comment, and what its author is shown. ``rules``: the CommunitySettings,
+        if the caller has read them already.
         """
         if is_urgent(body):
             return cls.HoldReason.URGENT
-        rules = CommunitySettings.load()
+        rules = rules or CommunitySettings.load()
         if new and cls.objects.filter(author=author, status=cls.Status.APPROVED).count() < rules.hold_first_comments:
             return cls.HoldReason.NEW_MEMBER
         if count_links(body) > rules.max_links:
@@ -234,16 +235,18 @@ class Comment(models.Model):
         return cls.HoldReason.NONE
 
     @classmethod
-    def post(cls, *, article, author, body, parent=None):
+    def post(cls, *, article, author, body, parent=None, hold_reason=None):
         """Post a comment or reply, held for review when the rules say so. Returns (comment, created).
 
         The same text posted again within minutes returns the first one: a double-click makes one comment.
-        The rules are read before the write transaction: on SQLite it holds the one writer lock from its start.
+        The rules are read before the write transaction, on SQLite it holds the one writer lock from its start:
+        a caller already in one passes ``hold_reason`` (``hold_reason_for``), read before it began.
         """
-        hold_reason = cls.hold_reason_for(author, body)
+        if hold_reason is None:
+            hold_reason = cls.hold_reason_for(author, body)
         recent = timezone.now() - timedelta(minutes=10)
         thread = (parent.thread or parent) if parent else None
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # within a caller's transaction (the view's), part of it
             # thread too (it follows from parent): SQLite then reads the comment_article_thread index
             duplicate = cls.objects.filter(
                 article=article,

@@ -2,9 +2,10 @@
 Followed discussions and the notifications members see on the site.
 
 A member follows an article's discussion (or starts to, by having a comment
-published there). When a comment is published, ``comment_published`` tells
-the people it concerns on the site, in the same transaction: the author of
-the comment replied to, and everyone following the discussion. Followers who
+published there). When a comment is published, ``comment_published`` queues
+a job, in the same transaction, that tells the people it concerns on the
+site: the author of the comment replied to, and everyone following the
+discussion. Followers who
 chose so also get an email, from a job, at most one a day per discussion.
 A moderator's decision on a comment becomes a notification for its author.
 
@@ -156,18 +157,27 @@ class Notification(models.Model):
 
     @classmethod
     def comment_published(cls, comment):
-        """A comment became visible: tell the member replied to and the discussion's followers, never its author.
+        """A comment became visible: its author starts following the discussion, and a job tells the others.
 
-        Its author starts following the discussion. Anyone already told of this comment (it was hidden
-        and shown again) isn't told twice. Followers' emails go from a job, after this transaction.
+        The job (``community.tasks.email_followers``) is a row in this transaction, so it runs once the
+        comment is saved, and never for one rolled back; the notices it writes (``tell_about``) and the
+        emails then cost the request, and the one writer lock it holds on SQLite, nothing.
         """
         from ..tasks import email_followers
 
-        author_id = comment.author_id
-        if author_id is not None:
+        if comment.author_id is not None:
             Follow.start(comment.author, comment.article)
+        email_followers.enqueue(comment_id=comment.pk)
+
+    @classmethod
+    def tell_about(cls, comment):
+        """Tell the member replied to and the discussion's followers of a published comment, never its author.
+
+        Anyone already told of this comment (it was hidden and shown again) isn't told twice.
+        Returns the notices written.
+        """
         told = set(cls.objects.filter(comment=comment).values_list("recipient_id", flat=True))
-        told.add(author_id)
+        told.add(comment.author_id)
         new = []
         parent_author_id = comment.parent.author_id if comment.parent_id else None
         if parent_author_id is not None and parent_author_id not in told:
@@ -178,10 +188,10 @@ class Notification(models.Model):
             new.append(cls(recipient_id=member_id, kind=cls.Kind.NEW_COMMENT, comment=comment))
         for notification in new:
             notification.article_id = comment.article_id
-        cls.objects.bulk_create(new)
-        if new:  # a discussion may have thousands of followers: they are found by the query, not listed in it
+        created = cls.objects.bulk_create(new)
+        if created:  # a discussion may have thousands of followers: they are found by the query, not listed in it
             own_parts_changed_where(cls.objects.filter(comment=comment).values("recipient"))
-        email_followers.enqueue(comment_id=comment.pk)
+        return created
 
     @classmethod
     def comment_decided(cls, comment, *, by):

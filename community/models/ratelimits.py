@@ -45,7 +45,7 @@ class RateLimitCounter(models.Model):
         get their own number: with a limit of N, exactly N see a count of N or less.
         """
         created = False
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # within a caller's transaction, part of it: all or nothing
             if not cls.objects.filter(key=key).update(count=F("count") + 1):
                 try:
                     with transaction.atomic():

@@ -15,10 +15,12 @@ moderate it: held comments too, each with the decisions of the moderation
 queue. Their copy, with its CSRF token and held comments, is always drawn
 afresh for them and never stored: no reader or member is ever served it.
 
-A message about a comment (posted, edited, reported: community.views.comments.at_comment)
-is shown in that comment, where the reader lands at #comment-N, rather than at the top of the
-page, out of view; the comment is marked too. Both are the member's own, so a thread that
-holds them is always drawn afresh for them, never cached or shared.
+A message about a comment (posted, edited, reported: community.views.comments.at_comment;
+after posting, the address names the comment: ``?posted=N``) is shown in that comment, where
+the reader lands at #comment-N, rather than at the top of the page, out of view; the comment
+is marked too. Both are the member's own, so a thread that holds them is always drawn afresh
+for them, never cached or shared; the other comments in it come from each worker's memo
+(``CommentMemo``), so drawing it again costs little.
 """
 
 from django import template
@@ -40,7 +42,13 @@ from ..forms.moderation import DecisionForm
 from ..models import Comment, CommunitySettings, Report
 from ..models.own_parts import own_parts, takes_part_in
 from ..two_factor import awaits_second_factor
-from ..views.comments import COMMENTS_PER_PAGE, LANDING_TAG, why_member_cannot_post
+from ..views.comments import (
+    COMMENTS_PER_PAGE,
+    LANDING_TAG,
+    POSTED_PARAMETER,
+    posted_message,
+    why_member_cannot_post,
+)
 from ..views.moderation import MODERATE
 
 register = template.Library()
@@ -53,7 +61,7 @@ def discussion(context, article):
     request = context["request"]
     user = request.user
     cannot_post = why_member_cannot_post(user, article) if user.is_authenticated else None
-    landed = landed_messages(context.get("messages", ()))
+    landed = landed_messages([*context.get("messages", ()), *just_posted(request, article)])
     html = thread_html(request, article, landed)
     return {
         "article": article,
@@ -84,6 +92,15 @@ def moderates_here(user):
     member's page the queries for their permissions.
     """
     return user.is_authenticated and user.is_staff and user.has_perm(MODERATE) and not awaits_second_factor(user)
+
+
+def just_posted(request, article):
+    """The confirmation for the comment the member just posted here (``?posted=N``), if N is theirs."""
+    pk = request.GET.get(POSTED_PARAMETER, "")
+    if not (request.user.is_authenticated and pk.isascii() and pk.isdigit() and len(pk) < 19):
+        return []
+    comment = Comment.objects.filter(pk=pk, author=request.user, article=article).first()
+    return [posted_message(comment)] if comment else []
 
 
 def landed_pk(message):
@@ -174,7 +191,70 @@ def render_thread(article, user, number, *, personal, moderating_request=None, l
         for comment in shown:
             comment.decision_form = DecisionForm(auto_id=f"comment-{comment.pk}-%s")
     context["reported"] = reported
+    if not moderating:
+        for root in page.object_list:
+            root.html = shared_comment_html(root, article, user, reported)
+            for reply in root.visible_replies:
+                reply.html = shared_comment_html(reply, article, user, reported, is_reply=True)
     return render_to_string("community/_thread.html", context, request=moderating_request)
+
+
+class CommentMemo:
+    """Comments' HTML as everyone but their author sees it, kept in this worker under all that it shows.
+
+    A new comment moves the discussion's version and the thread is drawn again, each time, for every member
+    with comments of their own in it: each comment that didn't change is then taken from here, not drawn.
+    The key holds every value the HTML shows (``comment_html_key``), so a copy can't outlive what it shows.
+    """
+
+    def __init__(self, limit=5000):
+        self.limit = limit
+        self.entries = {}
+
+    def get(self, key, draw):
+        html = self.entries.get(key)
+        if html is None:
+            if len(self.entries) >= self.limit:
+                self.entries = {}
+            html = self.entries[key] = draw()
+        return html
+
+    def clear(self):
+        self.entries = {}
+
+
+comment_memo = CommentMemo()
+
+
+def comment_html_key(comment, article, user, reported, is_reply):
+    """What community/_comment.html shows of a comment that isn't the viewer's, outside the moderators' view."""
+    parent = comment.parent if is_reply and comment.parent_id != comment.thread_id else None
+    return (
+        user.is_authenticated,
+        is_reply,
+        article.comments_open,
+        comment.pk in reported,
+        comment.pk,
+        comment.status,
+        comment.is_deleted,
+        comment.created_at,
+        bool(comment.edited_at),
+        comment.author_name,
+        comment.body_html,
+        parent and (parent.is_deleted, parent.author_name),
+    )
+
+
+def shared_comment_html(comment, article, user, reported, *, is_reply=False):
+    """The comment's HTML from the worker's memo, unless it is the viewer's own or carries their message:
+    those are drawn for them in the thread (None)."""
+    if comment.is_by(user) or getattr(comment, "landed", None):
+        return None
+    context = {"comment": comment, "article": article, "user": user, "reported": reported, "is_reply": is_reply}
+    return comment_memo.get(
+        comment_html_key(comment, article, user, reported, is_reply),
+        lambda: render_to_string("community/_comment.html", context),
+    )
 
 
 @register.simple_tag

@@ -17,8 +17,9 @@ from contextlib import suppress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,6 +34,7 @@ from ..ratelimit import any_limited
 logger = logging.getLogger(__name__)
 
 COMMENTS_PER_PAGE = 20
+POSTED_PARAMETER = "posted"  # ?posted=N: the author lands on comment N they just posted (posted_message)
 LANDING_TAG = "at-comment-"  # in a message's extra_tags: shown at that comment (at_comment)
 POSTING_LIMITS = {"member_limit": 10, "ip_limit": 30, "window": 600}
 REPORTING_LIMITS = {"member_limit": 20, "ip_limit": 40, "window": 3600}
@@ -108,26 +110,38 @@ def post_comment(request, slug):
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
         return render_comment_form(request, article, form, parent=form.cleaned_data.get("parent"), status=400)
-    if any_limited(request, "comment", **posting_limits()):
+    body, parent = form.cleaned_data["body"], form.cleaned_data["parent"]
+    # The rules, read before the write transaction.
+    hold_reason = Comment.hold_reason_for(request.user, body, rules=form.rules)
+    # The limit's counts and the comment in one transaction: on SQLite, one turn of its single writer lock.
+    with transaction.atomic():
+        limited = any_limited(request, "comment", **posting_limits())
+        if not limited:
+            comment, created = Comment.post(
+                article=article, author=request.user, body=body, parent=parent, hold_reason=hold_reason
+            )
+    if limited:
         form.add_error(None, "You have posted a lot in a short time. Please wait a few minutes and try again.")
-        return render_comment_form(request, article, form, parent=form.cleaned_data.get("parent"), status=429)
-    comment, created = Comment.post(
-        article=article, author=request.user, body=form.cleaned_data["body"], parent=form.cleaned_data["parent"]
-    )
+        return render_comment_form(request, article, form, parent=parent, status=429)
     if created:
         logger.info("comment %s posted on article %s (%s)", comment.pk, article.pk, comment.status)
+    # The confirmation comes from the address (?posted=), not the session: posting writes no session.
+    return redirect(comment_url(comment, request.user, posted=True))
+
+
+def posted_message(comment):
+    """What the author is told of the comment they just posted, shown in the comment where they land."""
     if comment.is_urgent:
-        messages.warning(request, URGENT_HOLD_MESSAGE, extra_tags=at_comment(comment, "posted"))
+        level, text = messages.WARNING, URGENT_HOLD_MESSAGE
     elif comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Thank you: your comment is published.", extra_tags=at_comment(comment, "posted"))
+        level, text = messages.SUCCESS, "Thank you: your comment is published."
     else:
-        messages.info(
-            request,
+        level, text = (
+            messages.INFO,
             "Thank you: your comment will appear once a moderator has read it. "
             "We read new members' first comments, and comments with several links, before they are published.",
-            extra_tags=at_comment(comment, "posted"),
         )
-    return redirect(comment_url(comment, request.user))
+    return Message(level, text, extra_tags=at_comment(comment, "posted"))
 
 
 def comment_permalink(request, pk):
@@ -255,13 +269,17 @@ def at_comment(comment, kind=""):
     return f"{LANDING_TAG}{comment.pk} {kind}".strip()
 
 
-def comment_url(comment, user):
-    """The article page that shows this comment, at the comment."""
+def comment_url(comment, user, *, posted=False):
+    """The article page that shows this comment, at the comment; ``posted`` tells its author it was just posted
+    (``posted_message``), for the member's own page only: an address with it is never kept in the page cache."""
     root = comment.thread or comment
     before_root = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
     earlier = (
         Comment.objects.filter(before_root, article_id=comment.article_id, thread__isnull=True).visible_to(user).count()
     )
     page = earlier // COMMENTS_PER_PAGE + 1
-    query = f"?comments={page}" if page > 1 else ""
+    query = [f"comments={page}"] if page > 1 else []
+    if posted:
+        query.append(f"{POSTED_PARAMETER}={comment.pk}")
+    query = f"?{'&'.join(query)}" if query else ""
     return f"{reverse('articles:detail', kwargs={'slug': comment.article.slug})}{query}#comment-{comment.pk}"
