@@ -115,7 +115,8 @@ def tag_detail(request, slug):
     stage, filtering = stage_filter(request)
     tagged = Article.objects.published().filter(tags=tag)
     page = paginate(request, tagged.at_stage(stage).for_cards(), counted_as=["tag", tag.pk, stage])
-    if not page.object_list and page.number == 1 and not (stage and tagged.exists()):
+    # The count, not the page's articles: members' cards are drawn once per list version, not read each time.
+    if not page.paginator.count and not (stage and tagged.exists()):
         raise Http404("No published articles carry this tag")
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page, **filtering})
 

@@ -284,26 +284,55 @@ class Bench:
         self.close_database()
 
     def fill_demo_queue(self):
-        """A full page of held comments on the demo content, so the queue is compared page for page:
-        the large dataset's queue is longer than a page, the demo's would otherwise hold one comment."""
+        """A full page of the queue on the demo content, made as the large dataset makes its own, so the queue is
+        compared page for page and item for item: held comments for each of its hold reasons, approved ones with
+        an open report, and replies that quote the comment they answer, in the shares generate_large_dataset
+        gives them. The demo's own queue would otherwise hold one short comment."""
         from articles.models import Article
-        from community.models import Comment, render_body
+        from community.management import large_dataset as words
+        from community.management.commands.generate_large_dataset import (
+            HOLD_REASONS,
+            REPORTED_SHARE,
+            ROOT_SHARE,
+            STATUS_WEIGHTS,
+        )
+        from community.models import Comment, Profile, Report, refresh_comment_count, render_body
         from community.views.moderation import COMMENTS_PER_PAGE
 
-        article = Article.objects.published().order_by("published_at").first()
+        Status = Comment.Status
+        compared = [path.strip("/").split("/")[-1] for _, _, path in COMPARED if path.startswith("/articles/")]
+        article = Article.objects.published().exclude(slug__in=compared).order_by("published_at").first()
         authors = [self.make_member(f"bench-held-{n}@example.org", f"Bench newcomer {n}") for n in range(5)]
-        Comment.objects.bulk_create(
-            Comment(
-                article=article,
-                author=authors[n % len(authors)],
-                body=f"A first comment, held for a moderator ({n}).",
-                body_html=render_body(f"A first comment, held for a moderator ({n})."),
-                status=Comment.Status.PENDING,
-                hold_reason=Comment.HoldReason.NEW_MEMBER,
-                needs_review=True,
+        reporter = self.make_member("bench-reporter@example.org", "Bench reporter")
+        # Of the queue's comments, the share reported rather than held, and the share replying to another.
+        held, reported = STATUS_WEIGHTS[Status.PENDING], STATUS_WEIGHTS[Status.APPROVED] * REPORTED_SHARE
+        every_reported = round((held + reported) / reported)  # one in six
+        replies_in_five = round(5 * (1 - ROOT_SHARE))  # two in five
+
+        def comment(n, **fields):
+            body = words.COMMENT_BODIES[n % len(words.COMMENT_BODIES)]
+            return Comment(
+                article=article, author=authors[n % len(authors)], body=body, body_html=render_body(body), **fields
             )
-            for n in range(COMMENTS_PER_PAGE)
+
+        parents = Comment.objects.bulk_create(comment(n + 1, status=Status.APPROVED) for n in range(COMMENTS_PER_PAGE))
+        waiting = []
+        for n in range(COMMENTS_PER_PAGE):
+            parent = parents[n] if n % 5 < replies_in_five else None
+            if n % every_reported == every_reported - 1:
+                waiting.append(comment(n, status=Status.APPROVED, parent=parent, thread=parent))
+            else:
+                reason = HOLD_REASONS[n % len(HOLD_REASONS)]
+                waiting.append(comment(n, status=Status.PENDING, hold_reason=reason, parent=parent, thread=parent))
+        waiting = Comment.objects.bulk_create(waiting)
+        Report.objects.bulk_create(
+            Report(comment=c, reporter=reporter, reason=Report.Reason.values[n % len(Report.Reason.values)])
+            for n, c in enumerate(waiting)
+            if c.status == Status.APPROVED
         )
+        Comment.objects.filter(article=article).refresh_needs_review()
+        Profile.refresh_comment_records([author.pk for author in authors])
+        refresh_comment_count(article.pk)
         self.close_database()
 
     def fill_demo_lists(self):

@@ -471,6 +471,20 @@ class TestQueryCounts:
         assert counts_in(again) == 0
         assert "Page 1 of 2" in client.get(url).content.decode()
 
+    @pytest.mark.parametrize("url", ["/", "/topics/research/", "/tags/common/", "/tags/common/?stage=randomised-trial"])
+    def test_members_list_pages_read_no_articles_once_their_cards_are_drawn(self, client, member, make_articles, url):
+        """Members' cards are drawn once per list version; nothing else on the page may read its articles,
+        a query that grows with what is published (the stage filter asked whether the page had any)."""
+        make_articles(3)
+        client.force_login(member)  # drawn afresh each time: no whole-page cache for members
+        client.get(url)
+        with CaptureQueriesContext(connection) as again:
+            response = client.get(url)
+
+        assert response.status_code == 200
+        assert url == "/" or 'class="stage-filter"' in response.content.decode()
+        assert [query["sql"] for query in again.captured_queries if 'FROM "articles_article"' in query["sql"]] == []
+
     @pytest.mark.parametrize("count", [1, 20])
     def test_article_page_costs_the_same_with_1_or_20_parts(
         self, client, django_assert_max_num_queries, make_article, make_section, make_question, make_study, count

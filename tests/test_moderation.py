@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from django.utils.timezone import localtime
 
 from articles.models import Article
+from community.forms.moderation import QueueFilterForm
 from community.models import Comment, CommunitySettings, ModerationLog, ModerationWord, Profile, Report
 
 QUEUE_URL = reverse("community:moderation_queue")
@@ -269,7 +270,7 @@ class TestQueueAccess:
         response = moderator_client.get(QUEUE_URL)
 
         assert response.status_code == 200
-        assert response.templates[0].name == "community/moderation/queue.html"
+        assert "community/moderation/queue.html" in [template.name for template in response.templates]
 
 
 class TestQueue:
@@ -458,6 +459,36 @@ class TestQueue:
             response = moderator_client.get(QUEUE_URL)
 
         assert len(response.context["items"]) == 25
+
+    @pytest.mark.parametrize("show", ["", "reported"])  # "held" also reads an index of statuses: statistics choose
+    def test_sqlite_reads_the_queue_in_the_order_of_its_index(self, show, article, member, second_member, make_comment):
+        """SQLite follows an index on an expression only for the same expression, constants and all: with the
+        queue's order passed as parameters it read every comment waiting, with its article and authors, and
+        sorted them all for a page of 25 (about 40 ms with 2,400 waiting, the page's other queries 2 ms)."""
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL gets the constants written in by psycopg; its plan follows its statistics")
+        make_comment(article, member, "Held.", status=Comment.Status.PENDING)
+        report(make_comment(article, member, "Reported."), second_member)
+        tab = QueueFilterForm({"show": show}).filter(Comment.objects.awaiting_review())
+
+        plan = tab.for_moderation()[:25].explain()
+
+        assert "comment_needs_review" in plan
+        assert "TEMP B-TREE" not in plan
+
+    def test_each_comment_gets_removal_fields_with_ids_of_its_own(
+        self, moderator_client, article, member, make_comment
+    ):
+        first = make_comment(article, member, "Held.", status=Comment.Status.PENDING)
+        second = make_comment(article, member, "Held too.", status=Comment.Status.PENDING)
+
+        page = moderator_client.get(QUEUE_URL).content.decode()
+
+        for comment in (first, second):
+            assert f'<label for="comment-{comment.pk}-reason">Reason for removing</label>' in page
+            assert f'<select name="reason" required id="comment-{comment.pk}-reason">' in page
+            assert f'<input type="text" name="note" maxlength="300" id="comment-{comment.pk}-note">' in page
+        assert page.count('<option value="spam">Spam</option>') == 2
 
 
 class TestQueueKeptAsCommentsChange:

@@ -6,6 +6,8 @@ moderator may decide live here, with the messages that explain a refusal.
 
 from django import forms
 from django.db import models
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..models import Comment
 
@@ -86,6 +88,21 @@ class DecisionForm(forms.Form):
     def error_text(self):
         """Every error in one sentence or two, for a message on the page the moderator returns to."""
         return " ".join(str(error) for errors in self.errors.values() for error in errors)
+
+
+def removal_fields(comments):
+    """The removal form's reason and note for each of these comments, by its pk, with ids of its own
+    ("comment-<pk>-reason"), as a blank DecisionForm draws them.
+
+    They are drawn once for all the comments and given each comment's ids after: only the ids differ, and
+    drawing Django's widgets for each comment cost as much as the rest of a moderation queue page.
+    """
+    placeholder = "comment-pk-placeholder"
+    fields = render_to_string(
+        "community/moderation/_removal_fields.html", {"form": DecisionForm(auto_id=f"{placeholder}-%s")}
+    )
+    # The ids hold nothing but the placeholder replaced by a number: the HTML stays as safe as Django drew it.
+    return {comment.pk: mark_safe(fields.replace(placeholder, f"comment-{comment.pk}")) for comment in comments}
 
 
 class SuspensionForm(forms.Form):

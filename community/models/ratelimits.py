@@ -27,7 +27,12 @@ class RateLimitCounter(models.Model):
         help_text="The limit's scope, a hash of the member or address counted, and the start of the window.",
     )
     count = models.IntegerField(default=0)
-    expires_at = models.DateTimeField(db_index=True, help_text="The end of the window: the count is void after it.")
+    expires_at = models.DateTimeField(
+        db_index=True,
+        help_text=(
+            "One window past the end of its own: the next window still weighs this count; it is void after that."
+        ),
+    )
 
     objects = RateLimitCounterQuerySet.as_manager()
 

@@ -38,7 +38,7 @@ from articles.caching import (
 from articles.models import Topic
 
 from ..forms.comments import CommentForm
-from ..forms.moderation import DecisionForm
+from ..forms.moderation import removal_fields
 from ..models import Comment, CommunitySettings, Report
 from ..models.own_parts import own_parts, takes_part_in
 from ..two_factor import awaits_second_factor
@@ -188,8 +188,9 @@ def render_thread(article, user, number, *, personal, moderating_request=None, l
     if moderating:
         query = f"?comments={page.number}" if page.number > 1 else ""
         context["return_url"] = article.get_absolute_url() + query
+        fields = removal_fields(shown)
         for comment in shown:
-            comment.decision_form = DecisionForm(auto_id=f"comment-{comment.pk}-%s")
+            comment.removal_fields = fields[comment.pk]
     context["reported"] = reported
     if not moderating:
         for root in page.object_list:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.views import CountedPaginator
 
-from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm
+from ..forms.moderation import DecisionForm, LiftSuspensionForm, QueueFilterForm, SuspensionForm, removal_fields
 from ..models import Comment, ModerationLog, Profile
 from ..two_factor import second_factor_required
 
@@ -43,9 +43,10 @@ def queue(request):
     counts = waiting.review_counts()  # the tabs' counts; the page count is the shown tab's, not counted again
     count = counts[filter_form.show_value or "all"]
     page = CountedPaginator(comments, COMMENTS_PER_PAGE, count=count).get_page(request.GET.get("page"))
+    fields = removal_fields(page)
     context = {
         "page": page,
-        "items": [(comment, DecisionForm(auto_id=f"comment-{comment.pk}-%s")) for comment in page],
+        "items": [(comment, fields[comment.pk]) for comment in page],
         "show": filter_form.show_value,
         "tabs": [(value, label, counts[value or "all"]) for value, label in QueueFilterForm.SHOW_CHOICES],
     }
