@@ -3,9 +3,11 @@ Whole pages cached for signed-out readers, and the versions that say when they a
 
 What readers see is covered by a few versions, each moved by the code that changes it:
 
-- ``article_changed(slug)``: one article's page (the article, its parts, its discussion).
-- ``discussion_changed(*slugs)``: a comment on it posted, edited, decided or hidden; moves the article's
-  version and the community page's (``DISCUSSIONS``), nothing else.
+- ``article_changed(slug)``: one article's page (the article and its parts). Its discussion is keyed by it
+  too, so what the thread reads of the article (comments open or closed, the article gone) shows at once.
+- ``discussion_changed(*slugs)``: a comment on it posted, edited, decided or hidden, or a commenter renamed;
+  moves the discussion's own version (``discussion:<slug>``) and the community page's (``DISCUSSIONS``),
+  never the article's: members' shared copy of the article page is not drawn again for a comment.
 - ``published_list_changed()``: which articles are published, or what their cards show (home, topic, tag
   and author lists, feeds, the sitemap, search and every article's related list).
 - ``site_changed()``: navigation topics, bylines, the glossary, hype words and the site settings; every
@@ -39,7 +41,9 @@ costs no more than drawing it afresh.
 
 Pages drawn afresh for members still share what isn't personal: the article with its parts is kept in
 each worker's memory for the page's versions (``for_this_page``), the topics and the site settings for
-the site version (``for_this_site``), so a member's page costs no query for them.
+the site version (``for_this_site``), so a member's page costs no query for them. A page's discussion
+(``DISCUSSION`` in ``depends_on``) is in its cached copy's key, but not in those versions: the thread is a
+personal part, drawn under its own (community/templatetags/community.py), so a comment leaves the rest.
 """
 
 import hashlib
@@ -62,8 +66,10 @@ SITE = "site"
 PUBLISHED = "published"
 DISCUSSIONS = "discussions"
 ARTICLE = "article"  # in a page's depends_on: the article its address names by slug
+DISCUSSION = "discussion"  # in a page's depends_on: that article's discussion (the page cache's key only)
 LIST_PAGE = (SITE, PUBLISHED)
-ARTICLE_PAGE = (SITE, PUBLISHED, ARTICLE)  # the published list too: the page shows related articles
+# The published list too: the page shows related articles.
+ARTICLE_PAGE = (SITE, PUBLISHED, ARTICLE, DISCUSSION)
 
 # How long a worker trusts the versions it last read before asking the shared cache again.
 # A change made in this worker moves its own copy at once; one made in another worker shows
@@ -81,14 +87,27 @@ def article_version(slug):
     return f"{ARTICLE}:{slug}"
 
 
+def discussion_version(slug):
+    """The name of the version of one article's discussion."""
+    return f"{DISCUSSION}:{slug}"
+
+
+def discussion_versions(slug):
+    """What a discussion shown under an article is keyed by: the site, the article (it reads whether comments
+    are open) and the discussion's own version."""
+    return (SITE, article_version(slug), discussion_version(slug))
+
+
 def article_changed(*slugs):
-    """Call when what an article's page shows changed: the article, one of its parts, its thread."""
+    """Call when what an article's page shows changed: the article or one of its parts (its discussion follows)."""
     versions_changed(*(article_version(slug) for slug in slugs if slug))
 
 
 def discussion_changed(*slugs):
-    """Call when readers see a different discussion under these articles: their pages and the community page."""
-    versions_changed(*(article_version(slug) for slug in slugs if slug), DISCUSSIONS)
+    """Call when readers see a different discussion under these articles: the threads and the community page.
+
+    The articles' own versions stay, so what members share of their pages is not drawn again."""
+    versions_changed(*(discussion_version(slug) for slug in slugs if slug), DISCUSSIONS)
 
 
 def published_list_changed():
@@ -294,8 +313,11 @@ def cache_for_readers(view=None, *, depends_on=(SITE,), query=()):
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        names = tuple(article_version(kwargs.get("slug")) if name == ARTICLE else name for name in depends_on)
-        request.page_depends_on = names
+        slug = kwargs.get("slug")
+        placeholders = {ARTICLE: article_version(slug), DISCUSSION: discussion_version(slug)}
+        names = tuple(placeholders.get(name, name) for name in depends_on)
+        # What the view keeps per page version leaves the discussion out: the thread is keyed by it itself.
+        request.page_depends_on = tuple(placeholders.get(name, name) for name in depends_on if name != DISCUSSION)
         key = reader_page_key(request, names, query)
         if key is None:
             return view(request, *args, **kwargs)

@@ -28,14 +28,13 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from articles.caching import (
-    SITE,
-    article_version,
+    discussion_versions,
     for_these_versions,
     for_this_site,
     mark_not_canonical,
     version_tag,
 )
-from articles.models import Topic
+from articles.models import Article, Topic
 
 from ..forms.comments import CommentForm
 from ..forms.moderation import removal_fields
@@ -65,6 +64,7 @@ def discussion(context, article):
     html = thread_html(request, article, landed)
     return {
         "article": article,
+        "comment_count": comment_count(request, article),
         "thread_html": html,
         "unplaced_messages": [message for messages in landed.values() for message in messages],
         "user": user,
@@ -74,6 +74,17 @@ def discussion(context, article):
         "form_html": new_comment_fields(request) if user.is_authenticated and not cannot_post else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def comment_count(request, article):
+    """The article's count of visible comments, read once per worker and version of its discussion: the article
+    object comes from a copy kept for the article's own versions, which a comment doesn't move."""
+    return for_these_versions(
+        request,
+        discussion_versions(article.slug),
+        ("comment-count", article.pk),
+        lambda: Article.objects.filter(pk=article.pk).values_list("comment_count", flat=True).first() or 0,
+    )
 
 
 def new_comment_fields(request):
@@ -144,7 +155,7 @@ def thread_html(request, article, landed=None):
     if personal:
         return render_thread(article, user, number, personal=True, landed=landed)
     viewer = "member" if user.is_authenticated else "reader"
-    versions = (SITE, article_version(article.slug))
+    versions = discussion_versions(article.slug)
     key = f"thread:{version_tag(versions, request)}:{article.pk}:{number}:{viewer}"
 
     def shared_copy():
