@@ -4,13 +4,15 @@ A page served from the page cache costs no query and stores nothing; a stale one
 stored under its new versions: that is how these tests tell them apart.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from articles import caching
+from articles import caching, shared_pages
 from articles.models import Article, GlossaryTerm, SiteSettings
 from community.models import Comment
 
@@ -154,6 +156,105 @@ def test_a_new_display_name_reaches_the_pages_showing_their_comments(articles, m
     assert "Maya Renamed" in Client().get(first.get_absolute_url()).content.decode()
     assert served_from_cache(second.get_absolute_url())
     assert served_from_cache("/")
+
+
+def discussion_heading(content):
+    """The discussion's heading with its count of comments, as the page shows it."""
+    return re.search(r'<h2 id="discussion-heading">(.*?)</h2>', content, re.S).group(1)
+
+
+def test_a_comment_posted_approved_or_removed_shows_at_once_to_readers_and_members(
+    articles, trusted_member, second_member, make_comment, member, moderator
+):
+    first, _ = articles
+    held = make_comment(first, member, body="Held for a moderator.", status="pending")
+    sam = Client()
+    sam.force_login(second_member)  # no comment of his own here: the thread members share
+    warm(first.get_absolute_url())
+    sam.get(first.get_absolute_url())
+    maya = Client()
+    maya.force_login(trusted_member)
+
+    maya.post(reverse("community:post_comment", kwargs={"slug": first.slug}), {"body": "Posted on A."})
+    for content in (
+        Client().get(first.get_absolute_url()).content.decode(),
+        sam.get(first.get_absolute_url()).content.decode(),
+    ):
+        assert "Posted on A." in content
+        assert "(1 comment)" in discussion_heading(content)
+
+    held.approve(by=moderator)
+    for content in (
+        Client().get(first.get_absolute_url()).content.decode(),
+        sam.get(first.get_absolute_url()).content.decode(),
+    ):
+        assert "Held for a moderator." in content
+        assert "(2 comments)" in discussion_heading(content)
+
+    held.refresh_from_db()
+    held.remove(by=moderator, reason="Spam")
+    for content in (
+        Client().get(first.get_absolute_url()).content.decode(),
+        sam.get(first.get_absolute_url()).content.decode(),
+    ):
+        assert "Held for a moderator." not in content
+        assert "(1 comment)" in discussion_heading(content)
+
+
+def test_a_comment_leaves_the_copy_members_share_as_it_was_drawn(articles, trusted_member, second_member, monkeypatch):
+    first, _ = articles
+    drawn = []
+    draw = shared_pages.draw_shared_copy
+    monkeypatch.setattr(shared_pages, "draw_shared_copy", lambda *args: drawn.append(1) or draw(*args))
+    sam = Client()
+    sam.force_login(second_member)
+    sam.get(first.get_absolute_url())
+    maya = Client()
+    maya.force_login(trusted_member)
+
+    maya.post(reverse("community:post_comment", kwargs={"slug": first.slug}), {"body": "Posted on A."})
+    content = sam.get(first.get_absolute_url()).content.decode()
+
+    assert "Posted on A." in content
+    assert len(drawn) == 1
+    first.standfirst = "An editor's new standfirst."
+    first.save()
+    assert "An editor's new standfirst." in sam.get(first.get_absolute_url()).content.decode()
+    assert len(drawn) == 2
+
+
+def test_an_article_edit_shows_to_readers_and_members(articles, second_member):
+    first, _ = articles
+    sam = Client()
+    sam.force_login(second_member)
+    warm(first.get_absolute_url())
+    sam.get(first.get_absolute_url())
+
+    first.standfirst = "An editor's new standfirst."
+    first.save()
+
+    assert "An editor's new standfirst." in Client().get(first.get_absolute_url()).content.decode()
+    assert "An editor's new standfirst." in sam.get(first.get_absolute_url()).content.decode()
+
+
+def test_closing_comments_reaches_the_thread_readers_and_members_see(articles, make_comment, member, second_member):
+    first, _ = articles
+    make_comment(first, member, body="Replies welcome.")
+    reply = reverse("community:reply", args=[first.comments.get().pk])
+    sam = Client()
+    sam.force_login(second_member)
+    warm(first.get_absolute_url())
+    assert reply in sam.get(first.get_absolute_url()).content.decode()
+
+    first.comments_open = False
+    first.save()
+
+    for content in (
+        Client().get(first.get_absolute_url()).content.decode(),
+        sam.get(first.get_absolute_url()).content.decode(),
+    ):
+        assert "Replies welcome." in content
+        assert reply not in content
 
 
 @pytest.mark.parametrize("change", ["topic", "glossary", "settings"])
