@@ -414,8 +414,9 @@ class TestQueryCounts:
     # (one prefetch however many), review checklist answers (one prefetch, issue 7), disclaimer;
     # the glossary terms, once, when the linked prose isn't cached yet (articles/glossary.py);
     # then the discussion: its count, a page of comments and their replies; then the related
-    # articles, all in one query
-    ARTICLE_PAGE_QUERIES = 8 + 1 + 3 + 1
+    # articles, all in one query; and the count of visible comments for the discussion's heading,
+    # read under the discussion's own version (the article is kept for the article's)
+    ARTICLE_PAGE_QUERIES = 8 + 1 + 3 + 1 + 1
 
     @pytest.fixture
     def make_articles(self, make_article, make_contributor):
