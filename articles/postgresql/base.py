@@ -21,8 +21,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return False
         if connection.info.transaction_status != TransactionStatus.IDLE:
             return super().is_usable()  # mid-transaction, or after an error: ask the server
-        try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):
-            return False
-        return not readable
+        socket = select.poll()
+        socket.register(connection.fileno(), select.POLLIN)
+        return not socket.poll(0)  # anything to read, an error or a hang-up: ended
