@@ -8,9 +8,11 @@ there (and put back), so Redis restarted empty, or away, signs nobody out.
 Logging out deletes the row and the cached copy at once, so it takes effect on every server. While Redis is
 away the cached copy can't be deleted, nor a changed session written over it: its key carries the site's
 version (articles.caching), which moves when Redis answers again, so no copy cached before an outage is ever
-read after it.
+read after it. A copy lives no longer than a cached page (PAGE_CACHE_SECONDS), so the copies left under an
+old version soon go.
 """
 
+from django.conf import settings
 from django.contrib.sessions.backends import cached_db
 
 from articles.caching import SITE, current_versions, worker_versions
@@ -35,7 +37,7 @@ class SessionStore(cached_db.SessionStore):
         if not row:
             return {}
         data = self.decode(row.session_data)
-        self.cache_changed(self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=row.expire_date)))
+        self.cache_changed(self._cache.set(self.cache_key, data, self.cache_seconds(expiry=row.expire_date)))
         return data
 
     def exists(self, session_key):
@@ -44,13 +46,17 @@ class SessionStore(cached_db.SessionStore):
 
     def save(self, must_create=False):
         cached_db.DBStore.save(self, must_create)
-        self.cache_changed(self._cache.set(self.cache_key, self._session, self.get_expiry_age()))
+        self.cache_changed(self._cache.set(self.cache_key, self._session, self.cache_seconds()))
 
     def delete(self, session_key=None):
         cached_db.DBStore.delete(self, session_key)
         session_key = session_key or self.session_key
         if session_key is not None:
             self.cache_changed(self._cache.delete(self.cache_key_for(session_key)))
+
+    def cache_seconds(self, **expiry):
+        """Until the session expires (as the row says, when given), and no longer than a cached page."""
+        return min(self.get_expiry_age(**expiry), settings.PAGE_CACHE_SECONDS)
 
     def cache_changed(self, answer):
         """The cache gives None for a write it gave up on (IGNORE_EXCEPTIONS): move the site's version when

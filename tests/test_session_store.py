@@ -10,6 +10,7 @@ import time
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,7 @@ from django.urls import reverse
 from articles import caching
 from articles.caching import QuickToGiveUpConnection
 from community.ratelimit import redis_counters
+from community.sessions import SessionStore
 from tests.test_redis_down import own_redis, redis_log  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +61,7 @@ class TestWithRedis:
         key = client.cookies[settings.SESSION_COOKIE_NAME].value
         assert Session.objects.filter(session_key=key).exists()
 
-        caching.cache.clear()  # Redis restarted empty
+        cache.clear()  # Redis restarted empty
         caching.forget_worker_state()
 
         queries, page = session_queries(client, make_article().get_absolute_url())
@@ -90,6 +92,18 @@ class TestWithRedis:
 
         assert "Log out" not in other_browser.get("/").content.decode()
         assert not Session.objects.filter(session_key=signed_in).exists()
+
+    def test_a_cached_copy_outlives_neither_the_session_nor_a_cached_page(self, cached_sessions, settings):
+        short = SessionStore()
+        short["my_questions"] = {"next_id": 1, "items": []}
+        short.set_expiry(120)
+        short.save()
+        usual = SessionStore()
+        usual["my_questions"] = {"next_id": 1, "items": []}
+        usual.save()
+
+        assert 0 < cache.ttl(short.cache_key) <= 120
+        assert 120 < cache.ttl(usual.cache_key) <= settings.PAGE_CACHE_SECONDS < settings.SESSION_COOKIE_AGE
 
 
 def test_a_member_stays_signed_in_when_redis_stops(own_redis, cached_sessions, member, make_article):  # noqa: F811
