@@ -29,10 +29,11 @@ def site(tmp_path):
 
 
 def end_every_other_connection():
-    """What a restart does to the site: every connection to the database is closed by the server."""
+    """What a restart does to the site: every connection to the database is closed by the server, which goes on
+    only once they have all gone (PostgreSQL 14's timeout argument, in ms, waits for that)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
