@@ -10,7 +10,7 @@ the shared server would also end the connection the test suite itself holds.
 """
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from tests.servers import get, gunicorn
 
@@ -29,10 +29,11 @@ def site(tmp_path):
 
 
 def end_every_other_connection():
-    """What a restart does to the site: every connection to the database is closed by the server."""
+    """What a restart does to the site: every connection to the database is closed by the server, which goes on
+    only once they have all gone (PostgreSQL 14's timeout argument, in ms, waits for that)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
         return cursor.fetchone()[0]
@@ -46,3 +47,19 @@ def test_no_request_fails_after_postgresql_restarts(site, make_article):
     assert end_every_other_connection() >= 1
 
     assert [get(site + page) for page in pages * 6] == [200] * 18
+
+
+def test_the_health_check_tells_an_ended_connection_without_asking_the_server(monkeypatch):
+    """articles.postgresql: the check made once a request looks at the socket; no "SELECT 1" round trip."""
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    other.ensure_connection()
+    try:
+        monkeypatch.setattr(other.connection, "execute", lambda *args, **kwargs: pytest.fail("asked the server"))
+        assert other.is_usable()
+
+        with connection.cursor() as cursor:  # wait until it has ended (PostgreSQL 14's timeout argument)
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [other.connection.info.backend_pid])
+
+        assert not other.is_usable()
+    finally:
+        other.close()

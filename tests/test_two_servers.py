@@ -101,3 +101,23 @@ def test_an_edit_through_one_server_is_visible_through_the_other_within_a_second
             assert stale_for < PROMISED_SECONDS, f"{two}{page} still shows the old page {stale_for:.2f} s later"
             time.sleep(0.02)
         print(f"{page} fresh on the other server {asked_at - approved_at:.2f} s after the approval")
+
+
+def test_logging_out_through_one_server_signs_the_session_out_on_the_other_at_once(
+    two_servers, make_article, member, password
+):
+    """Sessions are read from Redis (community.sessions): logging out must delete that copy, not just the row."""
+    one, two = two_servers
+    article = make_article(headline="A diary card for flares")
+    hasher = PBKDF2PasswordHasher()
+    member.password = hasher.encode(password, hasher.salt())
+    member.save(update_fields=["password"])
+    through_one = Visitor("127.0.0.1", int(one.rsplit(":", 1)[1])).log_in(member.email, password)
+    through_two = Visitor("127.0.0.1", int(two.rsplit(":", 1)[1]), cookies=dict(through_one.cookies))
+    for _ in range(3):
+        assert "Log out" in through_two.get(article.get_absolute_url()).text
+
+    token = CSRF_FIELD.search(through_one.get(article.get_absolute_url()).text).group(1)
+    assert through_one.request("POST", "/account/logout/", {"csrfmiddlewaretoken": token}).status == 302
+
+    assert "Log out" not in through_two.get(article.get_absolute_url()).text
