@@ -435,6 +435,8 @@ class LargeDataset:
                 Question.objects.create(article=article, text=text, position=position)
             self.study_facts(article, "STOMP3").save()
             bulk(ReviewAnswer, self.review_answers(article))
+            # Made now but dated as published an hour ago: between midnight and one it would read as "updated".
+            Article.objects.filter(pk=article.pk).update(updated_at=F("published_at"))
             self.heavy = article
 
     # Comments ---------------------------------------------------------------
