@@ -663,7 +663,7 @@ def report(results):
     if "pages" in results:
         report_pages(results)
     if "writes" in results:
-        report_writes(results["writes"])
+        report_writes(results["writes"], results["database"])
         print(f"Server log: {results['server_log']}")
 
 
@@ -688,14 +688,19 @@ def report_pages(results):
     )
 
 
-def report_writes(writes):
+def report_writes(writes, database):
+    """The posts a second, and readers' hit rate meanwhile; the posting target is SQLite's (issue 13)."""
+    if database == "SQLite":
+        verdict = "met" if writes["posts_per_second"] >= POSTS_PER_SECOND_TARGET else "NOT met"
+    else:
+        verdict = "SQLite's, not measured here"
     print(
         f"\nWrites: {writes['writers']} members, {writes['sent']} posts in {writes['seconds']} s "
         f"= {writes['posts_per_second']} posts/s (POST p50 {writes['post_p50_ms']} ms, "
         f"p99 {writes['post_p99_ms']} ms); "
         f"errors {writes['errors']}, lost {writes['lost']}, rows {writes['rows']}; "
         f"target >= {POSTS_PER_SECOND_TARGET} posts/s on SQLite with the full dataset: "
-        f"{'met' if writes['posts_per_second'] >= POSTS_PER_SECOND_TARGET else 'NOT met'}"
+        f"{verdict}"
     )
     for example in writes["error_examples"]:
         print(f"  e.g. {example}")
