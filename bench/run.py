@@ -663,7 +663,7 @@ def report(results):
     if "pages" in results:
         report_pages(results)
     if "writes" in results:
-        report_writes(results["writes"], results["database"])
+        report_writes(results["writes"], results["database"], results["size"])
         print(f"Server log: {results['server_log']}")
 
 
@@ -688,12 +688,14 @@ def report_pages(results):
     )
 
 
-def report_writes(writes, database):
-    """The posts a second, and readers' hit rate meanwhile; the posting target is SQLite's (issue 13)."""
-    if database == "SQLite":
-        verdict = "met" if writes["posts_per_second"] >= POSTS_PER_SECOND_TARGET else "NOT met"
-    else:
+def report_writes(writes, database, size):
+    """The posts a second, and readers' hit rate meanwhile; the posting target is SQLite's with the full dataset."""
+    if database != "SQLite":
         verdict = "SQLite's, not measured here"
+    elif size != "full":
+        verdict = "the full dataset's, not measured here"
+    else:
+        verdict = "met" if writes["posts_per_second"] >= POSTS_PER_SECOND_TARGET else "NOT met"
     print(
         f"\nWrites: {writes['writers']} members, {writes['sent']} posts in {writes['seconds']} s "
         f"= {writes['posts_per_second']} posts/s (POST p50 {writes['post_p50_ms']} ms, "
