@@ -114,7 +114,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's, with a health check that doesn't ask the server (a restart still gives a working page).
-    DATABASES["default"]["ENGINE"] = "articles.postgresql"
+    DATABASES["default"]["ENGINE"] = "ibdmovement.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -50,7 +50,7 @@ def test_no_request_fails_after_postgresql_restarts(site, make_article):
 
 
 def test_the_health_check_tells_an_ended_connection_without_asking_the_server(monkeypatch):
-    """articles.postgresql: the check made once a request looks at the socket; no "SELECT 1" round trip."""
+    """ibdmovement.postgresql: the check made once a request looks at the socket; no "SELECT 1" round trip."""
     other = connections.create_connection(DEFAULT_DB_ALIAS)
     other.ensure_connection()
     try:
